@@ -1,0 +1,31 @@
+"""The menu shell: a new Flask-Admin instance per app, with the views each role may use."""
+
+from pathlib import Path
+
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+
+def init_admin(app):
+    from admin.pages import AccountView, HomeView
+    from admin.projects import ProjectAdmin
+    from admin.views import AuditAdmin, FiscalYearAdmin, UnitAdmin, UserAdmin
+    from zyperf.models import AuditEntry, FiscalYear, Project, Unit, User
+
+    admin_site = Admin(
+        app,
+        name="预算绩效管理",
+        index_view=HomeView(url="/admin"),
+        theme=Bootstrap4Theme(base_template="layout.html", fluid=True),
+        translations_path=str(Path(__file__).parent / "translations"),
+    )
+    admin_site.add_view(ProjectAdmin(Project, name="项目", endpoint="projects", url="/projects"))
+    settings = "系统配置"
+    admin_site.add_view(UnitAdmin(Unit, name="科室（单位）", endpoint="admin_units", category=settings))
+    admin_site.add_view(UserAdmin(User, name="用户", endpoint="admin_users", category=settings))
+    admin_site.add_view(
+        FiscalYearAdmin(FiscalYear, name="预算年度设置", endpoint="admin_years", category=settings)
+    )
+    admin_site.add_view(AuditAdmin(AuditEntry, name="审计日志", endpoint="admin_audit", category=settings))
+    admin_site.add_view(AccountView(name="我的账户", endpoint="account", url="/account"))
+    return admin_site

@@ -1,0 +1,130 @@
+"""Projects: every role sees its scope; staff create and edit their own unit's projects through the service."""
+
+from flask import flash
+from flask_admin.contrib.sqla.fields import QuerySelectField
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+from wtforms import BooleanField, DecimalField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from admin.base import AdminForm, ScopedModelView, actor
+from admin.views import _show_errors, _yes_no
+from zyperf.errors import ValidationFailed
+from zyperf.extensions import db
+from zyperf.models import FiscalYear, Project
+from zyperf.permissions import Action, can, require
+from zyperf.services import projects as project_service
+
+
+def _years():
+    return db.session.scalars(select(FiscalYear).order_by(FiscalYear.year.desc())).all()
+
+
+AMOUNT = {"places": 2, "validators": [Optional(), NumberRange(min=0, message="金额不能为负数")]}
+
+
+class ProjectForm(AdminForm):
+    fiscal_year = QuerySelectField("预算年度", query_factory=_years, allow_blank=False)
+    code = StringField("项目编码（一体化）", validators=[Optional(), Length(max=40, message="不超过 40 位")])
+    name = StringField(
+        "项目名称", validators=[DataRequired("请填写项目名称"), Length(max=200, message="不超过 200 字")]
+    )
+    fiscal_amount = DecimalField("财政拨款（万元）", **AMOUNT)
+    other_amount = DecimalField("其他资金（万元）", **AMOUNT)
+    total_amount = DecimalField(
+        "年度资金总额（万元）", description="留空则按财政拨款 + 其他资金计算", **AMOUNT
+    )
+    is_new = BooleanField("新增项目")
+    is_major = BooleanField("重大政策/项目")
+    added_mid_year = BooleanField("年中追加")
+    is_key_monitoring = BooleanField("重点监控（市财政局确定）")
+
+
+FLAG_FIELDS = ("is_new", "is_major", "added_mid_year", "is_key_monitoring")
+
+
+class ProjectAdmin(ScopedModelView):
+    required_action = Action.VIEW_PROJECT
+    form = ProjectForm
+    can_view_details = True
+    column_list = (
+        "fiscal_year",
+        "unit",
+        "code",
+        "name",
+        "total_amount",
+        "fiscal_amount",
+        "other_amount",
+        "is_new",
+        "is_major",
+        "added_mid_year",
+        "is_key_monitoring",
+    )
+    column_labels = {
+        "fiscal_year": "年度",
+        "fiscal_year.year": "年度",
+        "unit": "科室（单位）",
+        "unit.name": "科室（单位）",
+        "code": "项目编码",
+        "name": "项目名称",
+        "total_amount": "年度资金总额（万元）",
+        "fiscal_amount": "财政拨款（万元）",
+        "other_amount": "其他资金（万元）",
+        "is_new": "新增",
+        "is_major": "重大政策/项目",
+        "added_mid_year": "年中追加",
+        "is_key_monitoring": "重点监控",
+        "created_at": "创建时间",
+    }
+    column_formatters = dict.fromkeys(FLAG_FIELDS, _yes_no)
+    column_searchable_list = ("name", "code")
+    column_filters = ("fiscal_year.year", "unit.name", *FLAG_FIELDS)
+    column_default_sort = [("fiscal_year_id", True), ("unit_id", False), ("id", False)]
+
+    @property
+    def can_create(self):
+        return can(actor(), Action.CREATE_PROJECT)
+
+    @property
+    def can_edit(self):
+        return can(actor(), Action.CREATE_PROJECT)
+
+    def get_query(self):
+        return super().get_query().options(joinedload(Project.unit), joinedload(Project.fiscal_year))
+
+    def edit_form(self, obj=None):
+        # The row is already scoped by get_one; here the service's rule decides whether it may change.
+        require(actor(), Action.EDIT_PROJECT, obj)
+        return super().edit_form(obj)
+
+    @staticmethod
+    def _values(form) -> dict:
+        values = {k: form[k].data for k in ("code", "name", "fiscal_amount", "other_amount", "total_amount")}
+        values.update({k: form[k].data for k in FLAG_FIELDS})
+        return values
+
+    def create_model(self, form):
+        user = actor()
+        try:
+            project = project_service.create_project(
+                actor=user, unit=user.unit, fiscal_year=form.fiscal_year.data, values=self._values(form)
+            )
+            db.session.commit()
+        except ValidationFailed as err:
+            db.session.rollback()
+            _show_errors(form, err)
+            return False
+        flash(f"已新建项目：{project.name}", "success")
+        return project
+
+    def update_model(self, form, model):
+        try:
+            if form.fiscal_year.data.id != model.fiscal_year_id:
+                raise ValidationFailed(fields={"fiscal_year": ["项目创建后不能更改预算年度"]})
+            project_service.update_project(model, actor=actor(), values=self._values(form))
+            db.session.commit()
+        except ValidationFailed as err:
+            db.session.rollback()
+            _show_errors(form, err)
+            return False
+        return True

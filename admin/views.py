@@ -1,0 +1,279 @@
+"""Configuration views for admins: units, users, fiscal years, and the audit log (read-only)."""
+
+from flask import flash
+from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipleField
+from sqlalchemy import inspect, select
+from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from admin.base import AdminForm, SecureModelView, actor
+from zyperf.errors import ValidationFailed
+from zyperf.extensions import db
+from zyperf.models import ROLE_LABELS, TEMPLATE_FAMILIES, Role, Unit
+from zyperf.permissions import Action
+from zyperf.services import accounts, audit
+
+YES_NO = {True: "是", False: "否"}
+
+
+def _yes_no(view, context, model, name):
+    return YES_NO[bool(getattr(model, name))]
+
+
+def model_changes(model) -> dict:
+    """Field-level {name: [old, new]} of a model before flush, from SQLAlchemy's attribute history."""
+    changes = {}
+    for attr in inspect(model).mapper.column_attrs:
+        hist = inspect(model).attrs[attr.key].history
+        if hist.has_changes():
+            old = hist.deleted[0] if hist.deleted else None
+            new = hist.added[0] if hist.added else None
+            changes[attr.key] = [old, new]
+    return changes
+
+
+class AuditedModelView(SecureModelView):
+    """Every create or edit writes an audit row in the same transaction as the change."""
+
+    required_action = Action.MANAGE_SETTINGS
+
+    def on_model_change(self, form, model, is_created):
+        changes = model_changes(model)
+        db.session.flush()
+        verb = "create" if is_created else "update"
+        audit.record(
+            actor(), f"{type(model).__name__.lower()}.{verb}", model, summary=str(model), changes=changes
+        )
+
+
+class UnitAdmin(AuditedModelView):
+    column_list = ("code", "name", "kind", "is_finance", "sort_order", "active")
+    column_labels = {
+        "code": "编码",
+        "name": "名称",
+        "kind": "类别",
+        "is_finance": "财务科",
+        "sort_order": "排序",
+        "active": "启用",
+    }
+    column_formatters = {
+        "is_finance": _yes_no,
+        "active": _yes_no,
+        "kind": lambda v, c, m, n: {"section": "机关科室", "subordinate": "下属单位"}.get(m.kind, m.kind),
+    }
+    column_default_sort = "sort_order"
+    column_searchable_list = ("name", "code")
+    form_columns = ("code", "name", "kind", "is_finance", "sort_order", "active")
+    form_choices = {"kind": [("section", "机关科室"), ("subordinate", "下属单位")]}
+    form_args = {
+        "code": {
+            "validators": [
+                DataRequired("请填写编码"),
+                Regexp(r"^[A-Za-z0-9_-]{1,32}$", message="编码只能用字母、数字、- 和 _"),
+            ]
+        },
+        "name": {"validators": [DataRequired("请填写名称"), Length(max=100, message="不超过 100 字")]},
+    }
+
+
+class FiscalYearAdmin(AuditedModelView):
+    column_list = (
+        "year",
+        "is_current",
+        "major_project_threshold",
+        "monitoring_month",
+        "template_family",
+        "indicator_framework",
+        "targets_due",
+        "monitoring_due",
+        "evaluation_due",
+    )
+    column_labels = {
+        "year": "年度",
+        "is_current": "当前年度",
+        "major_project_threshold": "大额项目标准（万元）",
+        "monitoring_month": "监控截至月份",
+        "template_family": "模板体系",
+        "indicator_framework": "指标体系",
+        "ex_ante_due": "事前评估截止日",
+        "targets_due": "绩效目标截止日",
+        "monitoring_due": "绩效监控截止日",
+        "evaluation_due": "绩效自评截止日",
+        "rectification_due": "整改报告截止日",
+    }
+    column_formatters = {
+        "is_current": _yes_no,
+        "template_family": lambda v, c, m, n: TEMPLATE_FAMILIES.get(m.template_family, m.template_family),
+    }
+    column_default_sort = ("year", True)
+    form_columns = (
+        "year",
+        "is_current",
+        "major_project_threshold",
+        "monitoring_month",
+        "template_family",
+        "indicator_framework",
+        "ex_ante_due",
+        "targets_due",
+        "monitoring_due",
+        "evaluation_due",
+        "rectification_due",
+    )
+    form_choices = {
+        "template_family": list(TEMPLATE_FAMILIES.items()),
+        "indicator_framework": [("2021", "2021 版指标体系"), ("2015", "2015 版指标体系")],
+        "monitoring_month": [(str(m), f"{m} 月") for m in range(1, 13)],
+    }
+
+    def on_model_change(self, form, model, is_created):
+        if model.monitoring_month is not None:
+            model.monitoring_month = int(model.monitoring_month)
+        if model.major_project_threshold is not None and model.major_project_threshold < 0:
+            raise ValidationFailed("大额项目标准不能为负数")
+        super().on_model_change(form, model, is_created)  # audit first: the query below autoflushes
+        if model.is_current:
+            # Exactly one current year: the others step down in the same transaction.
+            from zyperf.models import FiscalYear
+
+            for other in db.session.scalars(select(FiscalYear).where(FiscalYear.is_current.is_(True))):
+                if other is not model:
+                    other.is_current = False
+
+    def handle_view_exception(self, exc):
+        if isinstance(exc, ValidationFailed):
+            flash(exc.message, "error")
+            return True
+        return super().handle_view_exception(exc)
+
+
+def _units():
+    return db.session.scalars(select(Unit).order_by(Unit.sort_order, Unit.id)).all()
+
+
+class UserForm(AdminForm):
+    username = StringField(
+        "用户名",
+        validators=[
+            DataRequired("请填写用户名"),
+            Regexp(r"^[A-Za-z0-9_.-]{2,64}$", message="用户名由 2–64 位字母、数字、. _ - 组成"),
+        ],
+    )
+    display_name = StringField(
+        "姓名", validators=[DataRequired("请填写姓名"), Length(max=64, message="不超过 64 字")]
+    )
+    unit = QuerySelectField("所在科室（单位）", query_factory=_units, allow_blank=True, blank_text="（无）")
+    roles = SelectMultipleField("角色", choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    oversees = QuerySelectMultipleField("分管科室（单位）", query_factory=_units)
+    active = BooleanField("启用", default=True)
+    new_password = PasswordField(
+        "新密码",
+        description="新建用户必填；修改时留空表示不改",
+        validators=[Optional(), Length(min=8, max=200, message="密码长度应为 8 到 200 位")],
+    )
+
+
+class UserAdmin(SecureModelView):
+    required_action = Action.MANAGE_USERS
+    form = UserForm
+    column_list = ("username", "display_name", "unit", "role_labels", "active", "created_at")
+    column_labels = {
+        "username": "用户名",
+        "display_name": "姓名",
+        "unit": "科室（单位）",
+        "role_labels": "角色",
+        "active": "启用",
+        "created_at": "创建时间",
+    }
+    column_formatters = {"active": _yes_no}
+    column_searchable_list = ("username", "display_name")
+    column_default_sort = "username"
+
+    def on_form_prefill(self, form, id):
+        user = self.get_one(id)
+        form.roles.data = sorted(user.roles)
+
+    def _apply(self, form, user):
+        if form.roles.data and Role.DIVISION_LEADER not in form.roles.data and form.oversees.data:
+            raise ValidationFailed(
+                "只有分管领导可以设置分管科室", fields={"oversees": ["只有分管领导可以设置分管科室"]}
+            )
+        before = model_changes(user) if user.id else {}
+        user.display_name = form.display_name.data.strip()
+        user.unit = form.unit.data
+        user.oversees = list(form.oversees.data or [])
+        user.active = bool(form.active.data)
+        accounts.set_roles(user, form.roles.data or [], actor=actor())
+        if form.new_password.data:
+            accounts.set_password(user, form.new_password.data, actor=actor())
+        changes = before | model_changes(user)
+        changes.pop("password_hash", None)
+        audit.record(actor(), "user.update", user, summary=user.username, changes=changes)
+
+    def create_model(self, form):
+        try:
+            if not form.new_password.data:
+                raise ValidationFailed(
+                    "新建用户必须设置密码", fields={"new_password": ["新建用户必须设置密码"]}
+                )
+            user = accounts.create_user(
+                form.username.data,
+                form.new_password.data,
+                display_name=form.display_name.data,
+                roles=[Role(r) for r in form.roles.data or []],
+                unit=form.unit.data,
+                oversees=list(form.oversees.data or []),
+                actor=actor(),
+            )
+            user.active = bool(form.active.data)
+            db.session.commit()
+        except ValidationFailed as err:
+            db.session.rollback()
+            _show_errors(form, err)
+            return False
+        return user
+
+    def update_model(self, form, model):
+        try:
+            if form.username.data.strip().lower() != model.username:
+                raise ValidationFailed("用户名创建后不能修改", fields={"username": ["用户名创建后不能修改"]})
+            self._apply(form, model)
+            db.session.commit()
+        except ValidationFailed as err:
+            db.session.rollback()
+            _show_errors(form, err)
+            return False
+        return True
+
+
+def _show_errors(form, err: ValidationFailed) -> None:
+    """Put a service's field errors next to the fields, and the sentence at the top."""
+    for key, messages in (err.fields or {}).items():
+        field = getattr(form, key, None)
+        if field is not None:
+            field.errors = list(field.errors) + list(messages)
+    flash(
+        err.message
+        if not err.fields
+        else "保存失败：" + "；".join(m for ms in err.fields.values() for m in ms),
+        "error",
+    )
+
+
+class AuditAdmin(SecureModelView):
+    required_action = Action.VIEW_AUDIT
+    can_create = False
+    can_edit = False
+    can_view_details = True
+    column_list = ("at", "actor", "action", "object_type", "object_id", "summary")
+    column_labels = {
+        "at": "时间（UTC）",
+        "actor": "操作人",
+        "action": "操作",
+        "object_type": "对象类型",
+        "object_id": "对象编号",
+        "summary": "摘要",
+        "changes": "变更",
+    }
+    column_default_sort = ("id", True)
+    column_searchable_list = ("action", "summary")
+    column_filters = ("action", "object_type")

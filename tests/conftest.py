@@ -1,0 +1,165 @@
+"""Fixtures: a fresh database per test (SQLite file, or PostgreSQL via TEST_DATABASE_URL), the demo
+bureau, and clients logged in as each role. Nothing mocks the database."""
+
+import os
+
+import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import select, text
+
+from zyperf import create_app
+from zyperf.config import TestConfig
+from zyperf.extensions import db
+from zyperf.models import User
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+_pg_schema_ready = False
+
+
+class FreshUserClient(FlaskClient):
+    """Flask 3.1 reuses the test's app context for client requests, and Flask-Login caches the
+    user in g; pop it so each request loads its user from its own session (flask-login #704)."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():  # only when a test context is pushed
+            g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
+def make_app(database_url: str, **extra):
+    app = create_app(
+        {
+            **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            **extra,
+        }
+    )
+    app.test_client_class = FreshUserClient
+    return app
+
+
+def _reset_postgres(app):
+    global _pg_schema_ready
+    with app.app_context():
+        if not _pg_schema_ready:
+            db.drop_all()
+            db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+            db.create_all()
+            _pg_schema_ready = True
+        else:
+            names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            db.session.commit()
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    return PG_URL or f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+@pytest.fixture
+def app(database_url):
+    app = make_app(database_url)
+    if PG_URL:
+        _reset_postgres(app)
+    else:
+        with app.app_context():
+            db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def other_app(database_url):
+    """Build more apps on the test's database (another worker process); engines closed at the end."""
+    made = []
+
+    def _make(**extra):
+        made.append(make_app(database_url, **extra))
+        return made[-1]
+
+    yield _make
+    for extra_app in made:
+        with extra_app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def bureau(app):
+    """The demo bureau (units, users, years, projects), committed."""
+    from zyperf.seeding import seed_demo
+
+    seed_demo()
+    db.session.commit()
+    return {u.username: u for u in db.session.scalars(select(User))}
+
+
+def _user(bureau, name) -> User:
+    return bureau[name]
+
+
+@pytest.fixture
+def section_staff(bureau):
+    return _user(bureau, "guihua")
+
+
+@pytest.fixture
+def other_unit_staff(bureau):
+    return _user(bureau, "gengdi")
+
+
+@pytest.fixture
+def section_head(bureau):
+    return _user(bureau, "guihua_head")
+
+
+@pytest.fixture
+def division_leader(bureau):
+    return _user(bureau, "deputy")
+
+
+@pytest.fixture
+def principal(bureau):
+    return _user(bureau, "leader")
+
+
+@pytest.fixture
+def finance_staff(bureau):
+    return _user(bureau, "finance")
+
+
+@pytest.fixture
+def administrator(bureau):
+    return _user(bureau, "admin")
+
+
+def login_as(client, user: User) -> None:
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(user.id)
+        sess["_fresh"] = True
+
+
+@pytest.fixture
+def login(client):
+    def _login(user: User):
+        login_as(client, user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def client_for(app):
+    """A separate logged-in client per user, for tests that switch between people."""
+
+    def _client(user: User):
+        c = app.test_client()
+        login_as(c, user)
+        return c
+
+    return _client

@@ -1,0 +1,128 @@
+"""Accounts, units and projects."""
+
+from flask import jsonify, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from zyperf.api import BadRequest, bp, json_body
+from zyperf.extensions import db
+from zyperf.models import Project, Unit
+from zyperf.permissions import Action, get_visible_or_404, require, scoped
+from zyperf.services import projects as project_service
+
+
+def actor():
+    return current_user._get_current_object()
+
+
+def unit_json(unit: Unit | None):
+    return {"code": unit.code, "name": unit.name} if unit else None
+
+
+def project_json(p: Project) -> dict:
+    return {
+        "id": p.id,
+        "code": p.code,
+        "name": p.name,
+        "year": p.fiscal_year.year,
+        "unit": unit_json(p.unit),
+        "is_new": p.is_new,
+        "is_major": p.is_major,
+        "is_key_monitoring": p.is_key_monitoring,
+        "added_mid_year": p.added_mid_year,
+        "amounts": {
+            "total": str(p.total_amount),
+            "fiscal": str(p.fiscal_amount),
+            "other": str(p.other_amount),
+        },
+        "needs_ex_ante": p.needs_ex_ante,
+    }
+
+
+def int_arg(name: str) -> int | None:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadRequest(f"参数 {name} 应为整数") from None
+
+
+@bp.get("/me")
+def me():
+    user = actor()
+    return jsonify(
+        {
+            "username": user.username,
+            "display_name": user.display_name,
+            "roles": sorted(user.roles),
+            "unit": unit_json(user.unit),
+            "oversees": sorted(u.code for u in user.oversees),
+        }
+    )
+
+
+@bp.get("/units")
+def units():
+    rows = db.session.scalars(scoped(select(Unit), actor()).order_by(Unit.sort_order, Unit.id))
+    return jsonify([{"id": u.id, **unit_json(u), "is_finance": u.is_finance} for u in rows])
+
+
+def project_query(user):
+    from zyperf.models import FiscalYear
+
+    stmt = scoped(select(Project), user).join(Project.fiscal_year).join(Project.unit)
+    if (year := int_arg("year")) is not None:
+        stmt = stmt.where(FiscalYear.year == year)
+    if unit_code := request.args.get("unit"):
+        stmt = stmt.where(Unit.code == unit_code)
+    return stmt.order_by(FiscalYear.year.desc(), Unit.sort_order, Project.id)
+
+
+@bp.get("/projects")
+def projects():
+    return jsonify([project_json(p) for p in db.session.scalars(project_query(actor())).unique()])
+
+
+@bp.post("/projects")
+def create_project():
+    user = actor()
+    body = json_body()
+    require(user, Action.CREATE_PROJECT)
+    year = body.get("year")
+    fy = project_service.fiscal_year(year) if isinstance(year, int) else project_service.current_fiscal_year()
+    if fy is None:
+        raise BadRequest("预算年度不存在")
+    amounts = body.get("amounts") or {}
+    if not isinstance(amounts, dict):
+        raise BadRequest("amounts 应为对象")
+    values = {
+        "code": body.get("code"),
+        "name": body.get("name"),
+        "total_amount": amounts.get("total"),
+        "fiscal_amount": amounts.get("fiscal"),
+        "other_amount": amounts.get("other"),
+        **{k: body.get(k) for k in ("is_new", "is_major", "added_mid_year", "is_key_monitoring")},
+    }
+    for key, value in values.items():
+        if value is not None and not isinstance(value, str | int | float | bool):
+            raise BadRequest(f"字段 {key} 的类型不正确")
+    project = project_service.create_project(actor=user, unit=user.unit, fiscal_year=fy, values=values)
+    db.session.commit()
+    return jsonify(project_json(project)), 201
+
+
+@bp.get("/projects/<int:project_id>")
+def project_detail(project_id: int):
+    project = get_visible_or_404(actor(), Project, project_id)
+    return jsonify(project_json(project) | {"documents": project_documents(project)})
+
+
+def project_documents(project: Project) -> list[dict]:
+    from zyperf.models import StageDocument
+
+    rows = db.session.scalars(
+        select(StageDocument).where(StageDocument.project_id == project.id).order_by(StageDocument.id)
+    )
+    return [{"id": d.id, "kind": d.kind, "state": d.state, "version": d.version} for d in rows]

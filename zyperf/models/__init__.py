@@ -1,0 +1,44 @@
+"""All models, imported so that metadata is complete for create_all and Alembic."""
+
+from zyperf.models.accounts import (
+    ROLE_LABELS,
+    ApiToken,
+    LoginThrottle,
+    Role,
+    RoleGrant,
+    Unit,
+    UnitKind,
+    User,
+    user_oversees,
+)
+from zyperf.models.audit import AppendOnlyError, AuditEntry
+from zyperf.models.documents import (
+    KIND_LABELS,
+    DocumentEvent,
+    DocumentKind,
+    DocumentRevision,
+    StageDocument,
+)
+from zyperf.models.projects import TEMPLATE_FAMILIES, FiscalYear, Project
+
+__all__ = [
+    "KIND_LABELS",
+    "ROLE_LABELS",
+    "TEMPLATE_FAMILIES",
+    "ApiToken",
+    "AppendOnlyError",
+    "AuditEntry",
+    "DocumentEvent",
+    "DocumentKind",
+    "DocumentRevision",
+    "FiscalYear",
+    "LoginThrottle",
+    "Project",
+    "Role",
+    "RoleGrant",
+    "StageDocument",
+    "Unit",
+    "UnitKind",
+    "User",
+    "user_oversees",
+]

@@ -1,0 +1,124 @@
+"""Stage documents (one per project or department, fiscal year and kind), their history and revisions."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from zyperf.extensions import db
+from zyperf.models.accounts import Unit, User
+from zyperf.models.base import utcnow
+from zyperf.models.projects import FiscalYear, Project
+
+
+class DocumentKind(StrEnum):
+    EX_ANTE_ASSESSMENT = "ex_ante_assessment"
+    PERFORMANCE_TARGETS = "performance_targets"
+    TARGET_ADJUSTMENT = "target_adjustment"
+    MONITORING = "monitoring"
+    BUDGET_ADJUSTMENT = "budget_adjustment"
+    SELF_EVALUATION = "self_evaluation"
+    DEPARTMENT_EVALUATION = "department_evaluation"
+    RECTIFICATION = "rectification"
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self]
+
+    @property
+    def is_department_wide(self) -> bool:
+        return self is DocumentKind.DEPARTMENT_EVALUATION
+
+
+KIND_LABELS = {
+    DocumentKind.EX_ANTE_ASSESSMENT: "事前绩效评估",
+    DocumentKind.PERFORMANCE_TARGETS: "绩效目标",
+    DocumentKind.TARGET_ADJUSTMENT: "绩效目标调整",
+    DocumentKind.MONITORING: "绩效监控",
+    DocumentKind.BUDGET_ADJUSTMENT: "预算调整",
+    DocumentKind.SELF_EVALUATION: "项目支出绩效自评",
+    DocumentKind.DEPARTMENT_EVALUATION: "部门整体支出绩效评价",
+    DocumentKind.RECTIFICATION: "整改报告",
+}
+
+
+class StageDocument(db.Model):
+    __tablename__ = "stage_documents"
+    # Several target adjustments may exist for one project; every other kind is one per project and year.
+    __table_args__ = (
+        UniqueConstraint("project_id", "fiscal_year_id", "kind", "sequence", name="one_per_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("fiscal_years.id"), index=True)
+    sequence: Mapped[int] = mapped_column(Integer, default=1)
+    state: Mapped[str] = mapped_column(String(32), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    form_version: Mapped[int | None] = mapped_column(Integer)
+    revision: Mapped[int] = mapped_column(Integer, default=1)  # targets: bumped by each approved adjustment
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("stage_documents.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None]
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    state_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    project: Mapped[Project | None] = relationship()
+    unit: Mapped[Unit] = relationship()
+    fiscal_year: Mapped[FiscalYear] = relationship()
+    parent: Mapped["StageDocument | None"] = relationship(remote_side=[id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    last_edited_by: Mapped[User | None] = relationship(foreign_keys=[last_edited_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    events: Mapped[list["DocumentEvent"]] = relationship(
+        back_populates="document", order_by="DocumentEvent.id", lazy="select"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return DocumentKind(self.kind).label
+
+    @property
+    def title(self) -> str:
+        subject = self.project.name if self.project else self.unit.name
+        return f"{subject} · {self.kind_label}"
+
+
+class DocumentEvent(db.Model):
+    """One line of a document's history: a transition or an edit (with a field-level diff)."""
+
+    __tablename__ = "document_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("stage_documents.id"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str | None] = mapped_column(String(32))
+    to_state: Mapped[str | None] = mapped_column(String(32))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    changes: Mapped[dict | None] = mapped_column(JSON)
+
+    document: Mapped[StageDocument] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+
+class DocumentRevision(db.Model):
+    """The data of approved targets as they stood before an adjustment replaced them."""
+
+    __tablename__ = "document_revisions"
+    __table_args__ = (UniqueConstraint("document_id", "revision"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("stage_documents.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict] = mapped_column(JSON)
+    replaced_at: Mapped[datetime] = mapped_column(default=utcnow)
+    replaced_by_document_id: Mapped[int | None] = mapped_column(ForeignKey("stage_documents.id"))

@@ -1,0 +1,181 @@
+"""Who may do what, in one module: one predicate per action, and the one scoped-query helper.
+
+Services call require(); views and templates call can(). Any Action missing from RULES is denied.
+"""
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from sqlalchemy import Select, exists, false, select, true
+
+from zyperf.errors import NotFound, PermissionDenied
+from zyperf.extensions import db
+from zyperf.models import Project, Role, StageDocument, Unit, User
+
+ALL = None  # visible_unit_ids() answer for "every unit"
+
+
+class Action(StrEnum):
+    VIEW_PROJECT = "view_project"
+    CREATE_PROJECT = "create_project"
+    EDIT_PROJECT = "edit_project"
+    VIEW_DOCUMENT = "view_document"
+    EXPORT = "export"
+    VIEW_OUTSTANDING = "view_outstanding"
+    USE_ADMIN = "use_admin"
+    MANAGE_USERS = "manage_users"
+    MANAGE_SETTINGS = "manage_settings"
+    VIEW_AUDIT = "view_audit"
+
+
+BUSINESS_ROLES = frozenset(Role) - {Role.ADMIN}
+
+
+def visible_unit_ids(user: User) -> set[int] | None:
+    """Units whose rows the user may read: ALL for finance and the principal; admins see none."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.has_role(Role.FINANCE, Role.PRINCIPAL):
+        return ALL
+    units: set[int] = set()
+    if user.has_role(Role.DIVISION_LEADER):
+        units |= {u.id for u in user.oversees}
+    if user.has_role(Role.STAFF, Role.SECTION_HEAD) and user.unit_id:
+        units.add(user.unit_id)
+    return units
+
+
+def in_scope(user: User, unit_id: int) -> bool:
+    units = visible_unit_ids(user)
+    return units is ALL or unit_id in units
+
+
+def is_own_unit(user: User, unit_id: int) -> bool:
+    return user.unit_id is not None and user.unit_id == unit_id
+
+
+# Which column says "whose row is this" for each scoped entity.
+_SCOPE_COLUMNS = {Project: Project.unit_id, StageDocument: StageDocument.unit_id, Unit: Unit.id}
+
+
+def scope_filter(entity, user: User):
+    """The WHERE clause that keeps only the user's rows of Project, StageDocument or Unit."""
+    column = _SCOPE_COLUMNS[entity]
+    units = visible_unit_ids(user)
+    if units is ALL:
+        return true()
+    if not units:
+        return false()
+    return column.in_(sorted(units))
+
+
+def scoped(stmt: Select, user: User) -> Select:
+    """Restrict a select of Project, StageDocument or Unit to the rows the user may see.
+
+    Every list, detail, export, admin view and API read starts here.
+    """
+    return stmt.where(scope_filter(stmt.column_descriptions[0]["entity"], user))
+
+
+def get_visible_or_404(user: User, model, row_id):
+    """Load one scoped row by id; another unit's id answers exactly like a missing one."""
+    try:
+        row_id = int(row_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    row = db.session.scalar(scoped(select(model), user).where(model.id == row_id))
+    if row is None:
+        raise NotFound()
+    return row
+
+
+def project_has_submissions(project: Project) -> bool:
+    """True once any stage document of the project has been submitted (it then describes history)."""
+    if project.id is None:
+        return False
+    stmt = select(
+        exists().where(StageDocument.project_id == project.id, StageDocument.submitted_at.is_not(None))
+    )
+    return bool(db.session.scalar(stmt))
+
+
+def can_view_project(user: User, project: Project | None = None) -> bool:
+    if project is None:
+        return user.has_role(*BUSINESS_ROLES)
+    return in_scope(user, project.unit_id)
+
+
+def can_create_project(user: User, unit: Unit | None = None) -> bool:
+    """Staff create projects of their own unit only."""
+    if not user.has_role(Role.STAFF) or user.unit_id is None:
+        return False
+    return unit is None or unit.id == user.unit_id
+
+
+def can_edit_project(user: User, project: Project | None = None) -> bool:
+    """Staff of the project's unit, while none of its stage documents has been submitted."""
+    if project is None:
+        return can_create_project(user)
+    if not user.has_role(Role.STAFF) or not is_own_unit(user, project.unit_id):
+        return False
+    return not project_has_submissions(project)
+
+
+def can_view_document(user: User, document: StageDocument | None = None) -> bool:
+    if document is None:
+        return user.has_role(*BUSINESS_ROLES)
+    return in_scope(user, document.unit_id)
+
+
+def can_export(user: User, obj=None) -> bool:
+    """Anyone with a business role exports what they can see; the query is scoped anyway."""
+    return user.has_role(*BUSINESS_ROLES)
+
+
+def can_view_outstanding(user: User, obj=None) -> bool:
+    """The per-unit overview of outstanding work (催办) is finance's and the principal's."""
+    return user.has_role(Role.FINANCE, Role.PRINCIPAL)
+
+
+def can_use_admin(user: User, obj=None) -> bool:
+    """Admins configure the system; they hold no business approval rights."""
+    return user.has_role(Role.ADMIN)
+
+
+can_manage_users = can_use_admin
+can_manage_settings = can_use_admin
+can_view_audit = can_use_admin
+
+RULES: dict[Action, Callable[..., bool]] = {
+    Action.VIEW_PROJECT: can_view_project,
+    Action.CREATE_PROJECT: can_create_project,
+    Action.EDIT_PROJECT: can_edit_project,
+    Action.VIEW_DOCUMENT: can_view_document,
+    Action.EXPORT: can_export,
+    Action.VIEW_OUTSTANDING: can_view_outstanding,
+    Action.USE_ADMIN: can_use_admin,
+    Action.MANAGE_USERS: can_manage_users,
+    Action.MANAGE_SETTINGS: can_manage_settings,
+    Action.VIEW_AUDIT: can_view_audit,
+}
+
+DENIAL_MESSAGES = {
+    Action.CREATE_PROJECT: "只有本科室（单位）经办人可以新建本单位的项目",
+    Action.EDIT_PROJECT: "只有本科室（单位）经办人可以修改项目，且项目已有报送的阶段文档后不能再修改",
+    Action.USE_ADMIN: "只有系统管理员可以进行系统配置",
+}
+
+
+def can(user: User, action: Action, obj=None) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    rule = RULES.get(action)
+    if rule is None:
+        return False
+    return rule(user, obj) if obj is not None else rule(user)
+
+
+def require(user: User, action: Action, obj=None) -> None:
+    """Raise PermissionDenied (403) with a Chinese reason unless can() allows it."""
+    if not can(user, action, obj):
+        raise PermissionDenied(DENIAL_MESSAGES.get(action))

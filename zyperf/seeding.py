@@ -1,0 +1,101 @@
+"""Load seed/*.toml through the services. Get-or-create by natural key, so loading twice changes nothing."""
+
+import tomllib
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from zyperf import PROJECT_ROOT
+from zyperf.extensions import db
+from zyperf.models import FiscalYear, Project, Role, Unit, UnitKind, User
+from zyperf.services import accounts, audit, projects
+
+SEED_DIR = PROJECT_ROOT / "seed"
+DEMO_PASSWORD = "zyperf-demo"  # noqa: S105 - documented demo password, README lists it
+
+
+def _load(name: str) -> dict:
+    with open(SEED_DIR / name, "rb") as fh:
+        return tomllib.load(fh)
+
+
+def seed_units() -> dict[str, Unit]:
+    units = {u.code: u for u in db.session.scalars(select(Unit))}
+    for order, row in enumerate(_load("units.toml")["unit"], start=1):
+        if row["code"] in units:
+            continue
+        unit = Unit(
+            code=row["code"],
+            name=row["name"],
+            kind=UnitKind(row.get("kind", "section")).value,
+            is_finance=row.get("is_finance", False),
+            sort_order=order * 10,
+        )
+        db.session.add(unit)
+        db.session.flush()
+        audit.record(None, "unit.create", unit, summary=unit.name)
+        units[unit.code] = unit
+    return units
+
+
+def seed_users(units: dict[str, Unit], password: str) -> list[User]:
+    """The demo bureau's people (users.toml); existing usernames are left as they are."""
+    created = []
+    existing = set(db.session.scalars(select(User.username)))
+    for row in _load("users.toml")["user"]:
+        if row["username"] in existing:
+            continue
+        created.append(
+            accounts.create_user(
+                row["username"],
+                password,
+                display_name=row["display_name"],
+                roles=[Role(r) for r in row["roles"]],
+                unit=units.get(row.get("unit", "")),
+                oversees=[units[c] for c in row.get("oversees", [])],
+                actor=None,
+            )
+        )
+    return created
+
+
+def seed_years_and_projects(units: dict[str, Unit]) -> int:
+    data = _load("projects.toml")
+    years = {fy.year: fy for fy in db.session.scalars(select(FiscalYear))}
+    for row in data["year"]:
+        if row["year"] in years:
+            continue
+        fields = {k: v for k, v in row.items() if k != "year"}
+        fields["major_project_threshold"] = Decimal(fields.get("major_project_threshold", "500"))
+        fy = FiscalYear(year=row["year"], **fields)
+        db.session.add(fy)
+        db.session.flush()
+        audit.record(None, "fiscalyear.create", fy, summary=str(fy))
+        years[fy.year] = fy
+    made = 0
+    for row in data["project"]:
+        fy, unit = years[row["year"]], units[row["unit"]]
+        exists = db.session.scalar(
+            select(Project.id).where(
+                Project.fiscal_year_id == fy.id, Project.unit_id == unit.id, Project.name == row["name"]
+            )
+        )
+        if exists:
+            continue
+        # The same checks as staff input; seeding has no staff actor, so it does not go through create_project.
+        values = projects.clean_project_values({k: v for k, v in row.items() if k not in ("year", "unit")})
+        project = Project(fiscal_year=fy, unit=unit, **values)
+        db.session.add(project)
+        db.session.flush()
+        audit.record(None, "project.create", project, summary=project.name)
+        made += 1
+    return made
+
+
+def seed_demo(password: str = DEMO_PASSWORD) -> dict:
+    """The whole demo bureau. Flushes; the caller commits."""
+    units = seed_units()
+    users = seed_users(units, password)
+    made = seed_years_and_projects(units)
+    db.session.flush()
+    return {"units": len(units), "users_created": len(users), "projects_created": made}

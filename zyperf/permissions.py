@@ -20,6 +20,8 @@ class Action(StrEnum):
     CREATE_PROJECT = "create_project"
     EDIT_PROJECT = "edit_project"
     VIEW_DOCUMENT = "view_document"
+    CREATE_DOCUMENT = "create_document"
+    EDIT_DOCUMENT = "edit_document"
     EXPORT = "export"
     VIEW_OUTSTANDING = "view_outstanding"
     USE_ADMIN = "use_admin"
@@ -127,6 +129,44 @@ def can_view_document(user: User, document: StageDocument | None = None) -> bool
     return in_scope(user, document.unit_id)
 
 
+def _editors(kind: str, state: str):
+    from zyperf.transitions import workflow_for
+
+    return workflow_for(kind).editors.get(state)
+
+
+def _in_edit_scope(user: User, unit_id: int, scope) -> bool:
+    from zyperf.transitions import Scope
+
+    if scope is Scope.OWN:
+        return is_own_unit(user, unit_id)
+    if scope is Scope.OVERSEEN:
+        return any(u.id == unit_id for u in user.oversees)
+    return in_scope(user, unit_id)
+
+
+def can_create_document(user: User, target=None) -> bool:
+    """Whoever edits a kind's drafts creates it: unit staff for project stages, finance for the department.
+
+    `target` is (kind, unit_id), or None for "may this user create any document at all".
+    """
+    if target is None:
+        return user.has_role(Role.STAFF, Role.FINANCE)
+    kind, unit_id = target
+    editors = _editors(kind, "draft")
+    return editors is not None and user.has_role(*editors[0]) and _in_edit_scope(user, unit_id, editors[1])
+
+
+def can_edit_document(user: User, document: StageDocument | None = None) -> bool:
+    """Only in a state the workflow marks editable, by the roles and scope it names there."""
+    if document is None:
+        return can_create_document(user)
+    editors = _editors(document.kind, document.state)
+    if editors is None:
+        return False
+    return user.has_role(*editors[0]) and _in_edit_scope(user, document.unit_id, editors[1])
+
+
 def can_export(user: User, obj=None) -> bool:
     """Anyone with a business role exports what they can see; the query is scoped anyway."""
     return user.has_role(*BUSINESS_ROLES)
@@ -151,6 +191,8 @@ RULES: dict[Action, Callable[..., bool]] = {
     Action.CREATE_PROJECT: can_create_project,
     Action.EDIT_PROJECT: can_edit_project,
     Action.VIEW_DOCUMENT: can_view_document,
+    Action.CREATE_DOCUMENT: can_create_document,
+    Action.EDIT_DOCUMENT: can_edit_document,
     Action.EXPORT: can_export,
     Action.VIEW_OUTSTANDING: can_view_outstanding,
     Action.USE_ADMIN: can_use_admin,
@@ -163,6 +205,8 @@ DENIAL_MESSAGES = {
     Action.CREATE_PROJECT: "只有本科室（单位）经办人可以新建本单位的项目",
     Action.EDIT_PROJECT: "只有本科室（单位）经办人可以修改项目，且项目已有报送的阶段文档后不能再修改",
     Action.USE_ADMIN: "只有系统管理员可以进行系统配置",
+    Action.CREATE_DOCUMENT: "只有本科室（单位）经办人可以新建本单位项目的阶段文档（部门整体评价由财务科新建）",
+    Action.EDIT_DOCUMENT: "该文档当前状态下您不能修改：只有起草单位在草稿或退回状态下可以修改，已批复的绩效目标已锁定，需调整请发起「绩效目标调整」",
 }
 
 

@@ -70,6 +70,10 @@ class StageDocument(db.Model):
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     state_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # Every UPDATE is a compare-and-set on version (… WHERE version = :seen), bumping it: two people
+    # acting on the same document cannot both win, on SQLite or PostgreSQL.
+    __mapper_args__ = {"version_id_col": version}
+
     project: Mapped[Project | None] = relationship()
     unit: Mapped[Unit] = relationship()
     fiscal_year: Mapped[FiscalYear] = relationship()

@@ -1,0 +1,297 @@
+"""The workflow through HTTP: the journey, stale edits, locks, scope, and concurrency on PostgreSQL."""
+
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import PG_URL
+from zyperf.extensions import db
+from zyperf.models import DocumentEvent, Project, StageDocument
+from zyperf.services.accounts import create_token
+
+
+def bearer(user):
+    token = create_token(user, actor=user)
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def continuing_project(unit_code):
+    """A project that needs no ex-ante assessment."""
+    return next(
+        p
+        for p in db.session.scalars(
+            select(Project).where(Project.unit.has(code=unit_code)).order_by(Project.id)
+        )
+        if not p.needs_ex_ante and p.fiscal_year.year == 2026
+    )
+
+
+TARGETS = {"annual_goal": "完成 3 个村的规划编制", "indicators": [{"level1": "产出指标", "value": "3"}]}
+
+
+def test_journey_targets_through_four_steps(client, bureau):
+    staff, head, deputy, finance = (bearer(bureau[n]) for n in ("guihua", "guihua_head", "deputy", "finance"))
+    project = continuing_project("guihua")
+    created = client.post(
+        "/api/v1/documents",
+        json={"project_id": project.id, "kind": "performance_targets", "data": TARGETS},
+        headers=staff,
+    )
+    assert created.status_code == 201, created.json
+    doc = created.json
+    assert doc["state"] == "draft" and doc["allowed_actions"] == ["submit"]
+    version = doc["version"]
+    for who, action, state in (
+        (staff, "submit", "submitted"),
+        (head, "approve", "head_approved"),
+        (deputy, "approve", "leader_approved"),
+        (finance, "approve", "final"),
+    ):
+        response = client.post(
+            f"/api/v1/documents/{doc['id']}/transitions",
+            json={"action": action, "version": version},
+            headers=who,
+        )
+        assert response.status_code == 200, (action, response.json)
+        assert response.json["state"] == state
+        version = response.json["version"]
+    detail = client.get(f"/api/v1/documents/{doc['id']}", headers=staff).json
+    steps = [h for h in detail["history"] if h["action"] != "create"]
+    assert [(h["actor"], h["action"]) for h in steps] == [
+        ("guihua", "submit"),
+        ("guihua_head", "approve"),
+        ("deputy", "approve"),
+        ("finance", "approve"),
+    ]
+    # Approved targets are locked.
+    locked = client.patch(
+        f"/api/v1/documents/{doc['id']}", json={"data": {"x": 1}, "version": version}, headers=staff
+    )
+    assert locked.status_code == 403
+    assert "绩效目标调整" in locked.json["error"]["message"]
+    assert detail["allowed_actions"] == []
+
+
+def test_target_adjustment_makes_a_new_revision_and_keeps_the_old(client, bureau):
+    from zyperf.services import documents, workflow
+
+    project = continuing_project("guihua")
+    users = {n: bureau[n] for n in ("guihua", "guihua_head", "deputy", "finance")}
+
+    def push(doc):
+        for name, action in (
+            ("guihua", "submit"),
+            ("guihua_head", "approve"),
+            ("deputy", "approve"),
+            ("finance", "approve"),
+        ):
+            workflow.apply(doc, action, actor=users[name], expected_version=doc.version)
+            db.session.commit()
+
+    targets = documents.create_document(
+        "performance_targets", actor=users["guihua"], project=project, data=TARGETS
+    )
+    push(targets)
+    adjustment = documents.create_document("target_adjustment", actor=users["guihua"], project=project)
+    documents.edit_document(
+        adjustment,
+        actor=users["guihua"],
+        data={**TARGETS, "annual_goal": "完成 5 个村"},
+        expected_version=adjustment.version,
+    )
+    push(adjustment)
+    db.session.refresh(targets)
+    assert targets.revision == 2 and targets.data["annual_goal"] == "完成 5 个村"
+    from zyperf.models import DocumentRevision
+
+    old = db.session.scalar(select(DocumentRevision).where(DocumentRevision.document_id == targets.id))
+    assert old.revision == 1 and old.data["annual_goal"] == TARGETS["annual_goal"]
+
+
+def test_stale_edit_is_409_and_data_unchanged(client, bureau):
+    staff = bearer(bureau["guihua"])
+    project = continuing_project("guihua")
+    doc = client.post(
+        "/api/v1/documents",
+        json={"project_id": project.id, "kind": "monitoring", "data": {"a": "1"}},
+        headers=staff,
+    ).json
+    first = client.patch(
+        f"/api/v1/documents/{doc['id']}", json={"data": {"a": "2"}, "version": doc["version"]}, headers=staff
+    )
+    assert first.status_code == 200
+    stale = client.patch(
+        f"/api/v1/documents/{doc['id']}", json={"data": {"a": "3"}, "version": doc["version"]}, headers=staff
+    )
+    assert stale.status_code == 409
+    assert stale.json["error"]["code"] == "conflict"
+    assert client.get(f"/api/v1/documents/{doc['id']}", headers=staff).json["data"] == {"a": "2"}
+    history = client.get(f"/api/v1/documents/{doc['id']}", headers=staff).json["history"]
+    assert history[-1]["action"] == "edit" and history[-1]["changes"] == {"a": ["1", "2"]}
+
+
+def test_other_units_document_is_404_everywhere(client, bureau):
+    staff, other = bearer(bureau["guihua"]), bearer(bureau["gengdi"])
+    project = continuing_project("guihua")
+    doc = client.post(
+        "/api/v1/documents",
+        json={"project_id": project.id, "kind": "monitoring", "data": {"a": "1"}},
+        headers=staff,
+    ).json
+    assert client.get(f"/api/v1/documents/{doc['id']}", headers=other).status_code == 404
+    assert (
+        client.patch(
+            f"/api/v1/documents/{doc['id']}", json={"data": {}, "version": 1}, headers=other
+        ).status_code
+        == 404
+    )
+    transition = client.post(
+        f"/api/v1/documents/{doc['id']}/transitions", json={"action": "submit", "version": 1}, headers=other
+    )
+    assert transition.status_code == 404
+    assert client.get("/api/v1/documents", headers=other).json == []
+    # Nor can another unit's staff create documents for this project.
+    made = client.post(
+        "/api/v1/documents", json={"project_id": project.id, "kind": "self_evaluation"}, headers=other
+    )
+    assert made.status_code == 404
+
+
+def test_targets_wait_for_supportive_ex_ante(client, bureau):
+    from zyperf.services import documents, workflow
+
+    staff = bureau["guihua"]
+    project = db.session.scalar(select(Project).where(Project.name == "村级国土空间规划编制"))
+    assert project.needs_ex_ante
+    targets = documents.create_document("performance_targets", actor=staff, project=project, data=TARGETS)
+    db.session.commit()
+    response = client.post(
+        f"/api/v1/documents/{targets.id}/transitions",
+        json={"action": "submit", "version": targets.version},
+        headers=bearer(staff),
+    )
+    assert response.status_code == 422
+    assert "事前绩效评估" in response.json["error"]["message"]
+    # Once the assessment is final with 予以支持, the submission passes.
+    assessment = documents.create_document(
+        "ex_ante_assessment", actor=staff, project=project, data={"report": "…"}
+    )
+    for name, action in (
+        ("guihua", "submit"),
+        ("guihua_head", "approve"),
+        ("deputy", "approve"),
+        ("finance", "report"),
+    ):
+        workflow.apply(assessment, action, actor=bureau[name], expected_version=assessment.version)
+    refused = pytest.raises(Exception, match="评审结论")
+    with refused:
+        workflow.apply(
+            assessment,
+            "record_review",
+            actor=bureau["finance"],
+            expected_version=assessment.version,
+            comment="同意",
+        )
+    workflow.apply(
+        assessment,
+        "record_review",
+        actor=bureau["finance"],
+        expected_version=assessment.version,
+        comment="同意",
+        params={"conclusion": "予以支持"},
+    )
+    db.session.commit()
+    db.session.refresh(targets)
+    ok = client.post(
+        f"/api/v1/documents/{targets.id}/transitions",
+        json={"action": "submit", "version": targets.version},
+        headers=bearer(staff),
+    )
+    assert ok.status_code == 200, ok.json
+
+
+def test_worklist_and_query_count(client, bureau):
+    from sqlalchemy import event
+
+    from zyperf.services import documents, workflow
+
+    head = bearer(bureau["guihua_head"])
+
+    def make_submitted(n):
+        staff = bureau["guihua"]
+        for i in range(n):
+            project = Project(
+                name=f"待办项目{i}-{n}",
+                unit_id=staff.unit_id,
+                fiscal_year_id=continuing_project("guihua").fiscal_year_id,
+            )
+            db.session.add(project)
+            db.session.flush()
+            doc = documents.create_document("monitoring", actor=staff, project=project, data={"a": "1"})
+            workflow.apply(doc, "submit", actor=staff, expected_version=doc.version)
+        db.session.commit()
+
+    def count(path):
+        db.session.expire_all()
+        seen = []
+        listener = lambda *a: seen.append(1)
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            response = client.get(path, headers=head)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return response, len(seen)
+
+    make_submitted(3)
+    small, small_count = count("/api/v1/worklist")
+    assert len(small.json) == 3 and all(item["actions"] == ["approve", "return"] for item in small.json)
+    make_submitted(20)
+    large, large_count = count("/api/v1/worklist")
+    assert len(large.json) == 23
+    assert large_count == small_count
+    # The drafter's own worklist shows nothing to approve.
+    assert client.get("/api/v1/worklist", headers=bearer(bureau["gengdi"])).json == []
+
+
+@pytest.mark.skipif(not PG_URL, reason="real parallel requests need PostgreSQL")
+def test_ten_parallel_approvals_one_wins(app, bureau):
+    from zyperf.services import documents, workflow
+
+    staff = bureau["guihua"]
+    project = continuing_project("guihua")
+    doc = documents.create_document("monitoring", actor=staff, project=project, data={"a": "1"})
+    workflow.apply(doc, "submit", actor=staff, expected_version=doc.version)
+    db.session.commit()
+    doc_id, version = doc.id, doc.version
+    headers = bearer(bureau["guihua_head"])
+    barrier = threading.Barrier(10)
+    statuses = []
+
+    def approve():
+        client = app.test_client()
+        with app.app_context():
+            barrier.wait()
+            response = client.post(
+                f"/api/v1/documents/{doc_id}/transitions",
+                json={"action": "approve", "version": version},
+                headers=headers,
+            )
+            statuses.append(response.status_code)
+            db.session.remove()
+
+    threads = [threading.Thread(target=approve) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [200] + [409] * 9
+    db.session.expire_all()
+    approvals = db.session.scalar(
+        select(func.count(DocumentEvent.id)).where(
+            DocumentEvent.document_id == doc_id, DocumentEvent.action == "approve"
+        )
+    )
+    assert approvals == 1
+    assert db.session.get(StageDocument, doc_id).state == "head_approved"

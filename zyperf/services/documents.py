@@ -1,0 +1,170 @@
+"""Stage documents: create, edit (stale edits refused, field-level history), completeness, effects of finality."""
+
+from sqlalchemy import func, select
+
+from zyperf.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationFailed
+from zyperf.extensions import db
+from zyperf.models import (
+    DocumentEvent,
+    DocumentKind,
+    DocumentRevision,
+    FiscalYear,
+    Project,
+    StageDocument,
+    User,
+)
+from zyperf.models.base import utcnow
+from zyperf.permissions import DENIAL_MESSAGES, Action, can, require
+from zyperf.services import audit
+from zyperf.services.workflow import flush_or_stale, lock_for_update
+from zyperf.transitions import State, state_label, workflow_for
+
+MAX_DATA_BYTES = 2_000_000
+
+
+def _check_data(data) -> dict:
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValidationFailed("表单数据应为对象（键值对）")
+    import json
+
+    if len(json.dumps(data, ensure_ascii=False)) > MAX_DATA_BYTES:
+        raise ValidationFailed("表单内容过大")
+    return data
+
+
+def create_document(
+    kind: str,
+    *,
+    actor: User,
+    project: Project | None = None,
+    fiscal_year: FiscalYear | None = None,
+    data: dict | None = None,
+) -> StageDocument:
+    """A new document in its workflow's initial state. Project kinds are one per project and year, except
+    target adjustments, which need approved targets. Raises PermissionDenied/InvalidTransition. Flushes."""
+    try:
+        kind = DocumentKind(kind)
+    except ValueError:
+        raise ValidationFailed(f"未知的文档类型：{kind}", fields={"kind": ["未知的文档类型"]}) from None
+    data = _check_data(data)
+    if kind.is_department_wide:
+        if fiscal_year is None:
+            raise ValidationFailed("请指定预算年度", fields={"year": ["请指定预算年度"]})
+        unit = actor.unit
+        if unit is None or not unit.is_finance:
+            raise PermissionDenied(DENIAL_MESSAGES[Action.CREATE_DOCUMENT])
+        project_id, fiscal_year_id = None, fiscal_year.id
+    else:
+        if project is None:
+            raise ValidationFailed("请指定项目", fields={"project_id": ["请指定项目"]})
+        unit, project_id, fiscal_year_id = project.unit, project.id, project.fiscal_year_id
+    require(actor, Action.CREATE_DOCUMENT, (kind.value, unit.id))
+
+    same = select(StageDocument).where(
+        StageDocument.kind == kind.value,
+        StageDocument.fiscal_year_id == fiscal_year_id,
+        StageDocument.project_id == project_id if project_id else StageDocument.project_id.is_(None),
+    )
+    parent, sequence = None, 1
+    if kind is DocumentKind.TARGET_ADJUSTMENT:
+        parent = db.session.scalar(
+            select(StageDocument).where(
+                StageDocument.project_id == project_id,
+                StageDocument.fiscal_year_id == fiscal_year_id,
+                StageDocument.kind == DocumentKind.PERFORMANCE_TARGETS.value,
+            )
+        )
+        if parent is None or parent.state != State.FINAL:
+            raise InvalidTransition("只有已批复（锁定）的绩效目标才能发起调整")
+        if any(d.state != State.FINAL for d in db.session.scalars(same)):
+            raise InvalidTransition("该项目已有一份进行中的绩效目标调整")
+        sequence = (db.session.scalar(same.with_only_columns(func.max(StageDocument.sequence))) or 0) + 1
+        data = data or dict(parent.data)
+    elif db.session.scalar(same) is not None:
+        raise InvalidTransition(f"该项目本年度已有「{kind.label}」文档")
+
+    document = StageDocument(
+        kind=kind.value,
+        project_id=project_id,
+        unit_id=unit.id,
+        fiscal_year_id=fiscal_year_id,
+        sequence=sequence,
+        state=workflow_for(kind).initial.value,
+        data=data,
+        parent=parent,
+        created_by_id=actor.id,
+        last_edited_by_id=actor.id,
+    )
+    db.session.add(document)
+    db.session.flush()
+    db.session.add(
+        DocumentEvent(document_id=document.id, actor_id=actor.id, action="create", to_state=document.state)
+    )
+    audit.record(actor, "document.create", document, summary=document.kind)
+    db.session.flush()
+    return document
+
+
+def edit_document(
+    document: StageDocument, *, actor: User, data: dict, expected_version: int | None
+) -> StageDocument:
+    """Replace the document's data while its state lets this user edit. Stale version → StaleVersion,
+    locked → PermissionDenied. Writes a field-level diff to the history. Flushes."""
+    data = _check_data(data)
+    if not can(actor, Action.EDIT_DOCUMENT, document):
+        if document.state == State.FINAL and document.kind == DocumentKind.PERFORMANCE_TARGETS:
+            raise PermissionDenied("绩效目标已批复锁定，不得擅自调整；如需调整请发起「绩效目标调整」")
+        raise PermissionDenied(f"文档当前状态为「{state_label(document.state)}」，您不能修改")
+    lock_for_update(document)
+    if expected_version is None or int(expected_version) != document.version:
+        raise StaleVersion(f"该文档已被他人修改（当前版本 {document.version}），您的修改未保存，请刷新后重做")
+    changes = audit.diff(document.data or {}, data)
+    if not changes:
+        return document
+    document.data = data
+    document.last_edited_by_id = actor.id
+    document.updated_at = utcnow()
+    db.session.add(DocumentEvent(document_id=document.id, actor_id=actor.id, action="edit", changes=changes))
+    audit.record(actor, "document.edit", document, changes=changes)
+    flush_or_stale(document)
+    return document
+
+
+def completeness_errors(document: StageDocument) -> dict[str, list[str]]:
+    """What the document's form still lacks, by field key (empty when complete)."""
+    if not document.data:
+        return {"data": ["表单尚未填写"]}
+    return {}
+
+
+def on_final(document: StageDocument, *, actor: User) -> None:
+    """Effects of reaching the final state. An approved target adjustment becomes the targets' new
+    revision; the old one is kept (targets are never silently overwritten)."""
+    if document.kind != DocumentKind.TARGET_ADJUSTMENT or document.parent is None:
+        return
+    targets = document.parent
+    db.session.add(
+        DocumentRevision(
+            document_id=targets.id,
+            revision=targets.revision,
+            data=targets.data,
+            replaced_by_document_id=document.id,
+        )
+    )
+    changes = audit.diff(targets.data or {}, document.data or {})
+    targets.data = dict(document.data)
+    targets.revision += 1
+    db.session.add(
+        DocumentEvent(
+            document_id=targets.id,
+            actor_id=actor.id,
+            action="adjusted",
+            from_state=targets.state,
+            to_state=targets.state,
+            comment=f"经绩效目标调整（文档 {document.id}）批准，形成第 {targets.revision} 版",
+            changes=changes,
+        )
+    )
+    audit.record(actor, "document.adjusted", targets, changes=changes)

@@ -1,0 +1,61 @@
+"""Named guards on transitions. Each returns None when it holds, or a Chinese sentence saying what is missing."""
+
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from zyperf.extensions import db
+from zyperf.models import DocumentKind, StageDocument
+
+SUPPORTIVE = "予以支持"
+CONCLUSIONS = (SUPPORTIVE, "不予支持")
+
+
+def data_complete(document: StageDocument, params: dict | None) -> str | None:
+    from zyperf.services.documents import completeness_errors
+
+    errors = completeness_errors(document)
+    if not errors:
+        return None
+    named = "；".join(f"{key}：{'，'.join(msgs)}" for key, msgs in errors.items())
+    return f"表单尚未填写完整（{named}）"
+
+
+def ex_ante_supportive(document: StageDocument, params: dict | None) -> str | None:
+    """Targets of a project that needs an ex-ante assessment wait for a final, supportive one (目标前置)."""
+    project = document.project
+    if project is None or not project.needs_ex_ante:
+        return None
+    assessment = db.session.scalar(
+        select(StageDocument).where(
+            StageDocument.project_id == project.id,
+            StageDocument.fiscal_year_id == document.fiscal_year_id,
+            StageDocument.kind == DocumentKind.EX_ANTE_ASSESSMENT.value,
+        )
+    )
+    if assessment is None or assessment.state != "final":
+        return "该项目为新增重大政策（项目）或大额项目，须先完成事前绩效评估（已定稿）才能报送绩效目标"
+    if (assessment.data or {}).get("review_conclusion") != SUPPORTIVE:
+        return "该项目的事前绩效评估结论不是「予以支持」，不能报送绩效目标"
+    return None
+
+
+def truthfulness_declared(document: StageDocument, params: dict | None) -> str | None:
+    if (document.data or {}).get("truthfulness_declared") is True:
+        return None
+    return "请先勾选整改报告真实性声明（实施科室（单位）对整改报告的真实性负责）"
+
+
+def review_conclusion_given(document: StageDocument, params: dict | None) -> str | None:
+    # Checked on the action's own input; a button list (params None) cannot know it yet.
+    if params is None or params.get("conclusion") in CONCLUSIONS:
+        return None
+    return "请选择市财政局评审结论：「予以支持」或「不予支持」（需整改的请选择「退回」）"
+
+
+GUARDS: dict[str, Callable[[StageDocument, dict | None], str | None]] = {
+    "data_complete": data_complete,
+    "ex_ante_supportive": ex_ante_supportive,
+    "truthfulness_declared": truthfulness_declared,
+    "review_conclusion_given": review_conclusion_given,
+}

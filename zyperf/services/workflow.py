@@ -1,0 +1,163 @@
+"""The one way a stage document changes state: apply(). Also allowed_actions() for buttons and lists."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from zyperf.errors import GuardFailed, InvalidTransition, PermissionDenied, StaleVersion
+from zyperf.extensions import db
+from zyperf.models import DocumentEvent, StageDocument, User
+from zyperf.models.base import utcnow
+from zyperf.permissions import in_scope
+from zyperf.services import audit
+from zyperf.services.guards import GUARDS
+from zyperf.transitions import (
+    ACTION_LABELS,
+    SCOPE_LABELS,
+    DocumentAction,
+    Scope,
+    State,
+    Transition,
+    find,
+    roles_label,
+    state_label,
+    workflow_for,
+)
+
+
+def in_transition_scope(user: User, document: StageDocument, scope: Scope) -> bool:
+    if scope is Scope.OWN:
+        return user.unit_id is not None and user.unit_id == document.unit_id
+    if scope is Scope.OVERSEEN:
+        return any(u.id == document.unit_id for u in user.oversees)
+    return in_scope(user, document.unit_id)
+
+
+def drafted_or_edited_by(user: User, document: StageDocument) -> bool:
+    return user.id in {document.created_by_id, document.last_edited_by_id, document.submitted_by_id}
+
+
+def refusal(user: User, document: StageDocument, row: Transition) -> str | None:
+    """Why this user may not take this row now (role, scope, separation of duties), or None."""
+    if not user.is_active or not user.has_role(*row.roles):
+        return f"「{ACTION_LABELS[row.action]}」需由{roles_label(row.roles)}进行"
+    if not in_transition_scope(user, document, row.scope):
+        return f"「{ACTION_LABELS[row.action]}」只能对{SCOPE_LABELS[row.scope]}的文档进行"
+    if row.separation_of_duties and drafted_or_edited_by(user, document):
+        return "您起草、修改或报送了该文档，按职责分离不能再审核它"
+    return None
+
+
+def guard_failures(document: StageDocument, row: Transition, params: dict | None) -> list[str]:
+    messages = []
+    for name in row.guards:
+        message = GUARDS[name](document, params)
+        if message:
+            messages.append(message)
+    return messages
+
+
+@dataclass(frozen=True)
+class AllowedAction:
+    action: DocumentAction
+    label: str
+    needs_comment: bool
+    target: State
+
+
+def allowed_actions(user: User, document: StageDocument) -> list[AllowedAction]:
+    """The actions the user may take on the document now: exactly the buttons the pages show.
+
+    Guards are not evaluated here: a button whose guard fails answers 422 saying what is missing.
+    """
+    found = []
+    for row in workflow_for(document.kind).transitions:
+        if document.state not in row.sources or refusal(user, document, row):
+            continue
+        found.append(AllowedAction(row.action, ACTION_LABELS[row.action], row.needs_comment, row.target))
+    return found
+
+
+def lock_for_update(document: StageDocument) -> None:
+    """Take the row lock (PostgreSQL) so concurrent actions on one document queue up; whoever comes
+    second finds a newer version than the one loaded and gets StaleVersion. SQLite serialises writers
+    itself, and the version column's compare-and-set on UPDATE catches the rest on both databases."""
+    current = db.session.scalar(
+        select(StageDocument.version).where(StageDocument.id == document.id).with_for_update()
+    )
+    if current != document.version:
+        raise StaleVersion(f"该文档已被他人处理（当前版本 {current}），请刷新后重试")
+
+
+def flush_or_stale(document: StageDocument) -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleVersion() from None
+
+
+def apply(
+    document: StageDocument,
+    action: str,
+    *,
+    actor: User,
+    expected_version: int | None,
+    comment: str = "",
+    params: dict | None = None,
+) -> StageDocument:
+    """Take `action` on the document: checks state, role, scope, separation of duties, version and
+    guards, then moves it, bumps its version and writes history and audit in the same transaction.
+
+    Raises InvalidTransition/StaleVersion (409), PermissionDenied (403), GuardFailed (422). Flushes.
+    """
+    params = params or {}
+    comment = (comment or "").strip()
+    try:
+        action = DocumentAction(action)
+    except ValueError:
+        raise InvalidTransition(f"未知操作：{action}") from None
+    lock_for_update(document)
+    if expected_version is None or int(expected_version) != document.version:
+        raise StaleVersion(f"该文档已被他人处理（当前版本 {document.version}），请刷新后重试")
+    row = find(document.kind, document.state, action)
+    if row is None:
+        raise InvalidTransition(
+            f"文档当前状态为「{state_label(document.state)}」，不能进行「{ACTION_LABELS[action]}」"
+        )
+    if reason := refusal(actor, document, row):
+        raise PermissionDenied(reason)
+    if row.needs_comment and not comment:
+        raise GuardFailed(f"「{ACTION_LABELS[action]}」必须填写意见", fields={"comment": ["请填写意见"]})
+    if failures := guard_failures(document, row, params):
+        raise GuardFailed("；".join(failures))
+
+    before = document.state
+    now = utcnow()
+    document.state = row.target
+    document.state_changed_at = now
+    if action is DocumentAction.SUBMIT:
+        document.submitted_at, document.submitted_by_id = now, actor.id
+    if action is DocumentAction.RECORD_REVIEW and params.get("conclusion"):
+        document.data = {**document.data, "review_conclusion": params["conclusion"]}
+    db.session.add(
+        DocumentEvent(
+            document_id=document.id,
+            actor_id=actor.id,
+            action=action.value,
+            from_state=before,
+            to_state=row.target.value,
+            comment=comment,
+            at=now,
+        )
+    )
+    audit.record(
+        actor, f"document.{action.value}", document, summary=f"{before} → {row.target.value} {comment}"[:500]
+    )
+    if row.target is State.FINAL:
+        from zyperf.services.documents import on_final
+
+        on_final(document, actor=actor)
+    flush_or_stale(document)
+    return document

@@ -7,6 +7,13 @@ from flask_admin.theme import Bootstrap4Theme
 
 
 def init_admin(app):
+    from admin.documents import (
+        DocumentsView,
+        OutstandingView,
+        WorkflowDiagramView,
+        WorklistView,
+        worklist_badge,
+    )
     from admin.pages import AccountView, HomeView
     from admin.projects import ProjectAdmin
     from admin.views import AuditAdmin, FiscalYearAdmin, UnitAdmin, UserAdmin
@@ -19,7 +26,10 @@ def init_admin(app):
         theme=Bootstrap4Theme(base_template="layout.html", fluid=True),
         translations_path=str(Path(__file__).parent / "translations"),
     )
+    admin_site.add_view(WorklistView(name="我的待办", endpoint="worklist", url="/worklist"))
     admin_site.add_view(ProjectAdmin(Project, name="项目", endpoint="projects", url="/projects"))
+    admin_site.add_view(DocumentsView(name="阶段文档", endpoint="documents", url="/documents"))
+    admin_site.add_view(OutstandingView(name="催办", endpoint="outstanding", url="/outstanding"))
     settings = "系统配置"
     admin_site.add_view(UnitAdmin(Unit, name="科室（单位）", endpoint="admin_units", category=settings))
     admin_site.add_view(UserAdmin(User, name="用户", endpoint="admin_users", category=settings))
@@ -27,5 +37,7 @@ def init_admin(app):
         FiscalYearAdmin(FiscalYear, name="预算年度设置", endpoint="admin_years", category=settings)
     )
     admin_site.add_view(AuditAdmin(AuditEntry, name="审计日志", endpoint="admin_audit", category=settings))
+    admin_site.add_view(WorkflowDiagramView(name="审批流程图", endpoint="admin_workflows", category=settings))
     admin_site.add_view(AccountView(name="我的账户", endpoint="account", url="/account"))
+    app.context_processor(lambda: {"worklist_badge": worklist_badge})
     return admin_site

@@ -1,0 +1,186 @@
+"""Document pages: list, detail with history and exactly the allowed buttons, transitions, edits,
+bulk approval; 我的待办; finance's 催办 overview; the workflow diagrams for admins."""
+
+from flask import flash, redirect, request, url_for
+from flask_admin import expose
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from admin.base import SecureBaseView, actor
+from forms.decisions import NewDocumentForm, TransitionForm
+from zyperf.errors import DomainError, NotFound
+from zyperf.extensions import db
+from zyperf.models import KIND_LABELS, DocumentKind, Project, StageDocument
+from zyperf.permissions import Action, can, get_visible_or_404, require, scoped
+from zyperf.services import documents as document_service
+from zyperf.services import workflow
+from zyperf.services.worklist import due_date, outstanding_by_unit, worklist
+from zyperf.transitions import ACTION_LABELS, SCOPE_LABELS, STATE_LABELS, WORKFLOWS, roles_label, state_label
+
+
+class DocumentsView(SecureBaseView):
+    required_action = Action.VIEW_DOCUMENT
+
+    @expose("/")
+    def index(self):
+        user = actor()
+        stmt = scoped(select(StageDocument), user).options(
+            selectinload(StageDocument.project),
+            selectinload(StageDocument.unit),
+            selectinload(StageDocument.fiscal_year),
+        )
+        kind, state = request.args.get("kind"), request.args.get("state")
+        if kind:
+            stmt = stmt.where(StageDocument.kind == kind)
+        if state:
+            stmt = stmt.where(StageDocument.state == state)
+        rows = db.session.scalars(stmt.order_by(StageDocument.id.desc())).all()
+        approvable = {
+            d.id for d in rows if any(a.action.value == "approve" for a in workflow.allowed_actions(user, d))
+        }
+        projects = db.session.scalars(scoped(select(Project), user).order_by(Project.id)).all()
+        return self.render(
+            "admin/documents/list.html",
+            rows=rows,
+            approvable=approvable,
+            kinds=KIND_LABELS,
+            states=STATE_LABELS,
+            state_label=state_label,
+            projects=[p for p in projects if can(user, Action.CREATE_DOCUMENT, ("monitoring", p.unit_id))],
+            new_form=NewDocumentForm(formdata=None),
+            selected_kind=kind,
+            selected_state=state,
+        )
+
+    @expose("/<int:doc_id>")
+    def detail(self, doc_id: int):
+        user = actor()
+        document = get_visible_or_404(user, StageDocument, doc_id)
+        return self.render(
+            "admin/documents/detail.html",
+            document=document,
+            actions=workflow.allowed_actions(user, document),
+            can_edit=can(user, Action.EDIT_DOCUMENT, document),
+            form=TransitionForm(formdata=None, version=document.version),
+            state_label=state_label,
+            action_labels=ACTION_LABELS,
+            due=due_date(document),
+        )
+
+    @expose("/<int:doc_id>/transition", methods=["POST"])
+    def transition(self, doc_id: int):
+        user = actor()
+        document = get_visible_or_404(user, StageDocument, doc_id)
+        form = TransitionForm()
+        if not form.validate_on_submit():
+            flash("；".join(m for msgs in form.errors.values() for m in msgs), "error")
+            return redirect(url_for(".detail", doc_id=doc_id), code=303)
+        params = {"conclusion": form.conclusion.data} if form.conclusion.data else {}
+        workflow.apply(
+            document,
+            form.action.data,
+            actor=user,
+            expected_version=form.version.data,
+            comment=form.comment.data or "",
+            params=params,
+        )
+        db.session.commit()
+        flash(f"已{ACTION_LABELS[form.action.data]}：{document.title}", "success")
+        return redirect(url_for(".detail", doc_id=doc_id), code=303)
+
+    @expose("/<int:doc_id>/edit", methods=["GET", "POST"])
+    def edit(self, doc_id: int):
+        user = actor()
+        document = get_visible_or_404(user, StageDocument, doc_id)
+        if request.method == "POST":
+            keys = request.form.getlist("key")
+            values = request.form.getlist("value")
+            data = {k.strip(): v for k, v in zip(keys, values, strict=False) if k.strip()}
+            version = request.form.get("version", type=int)
+            document_service.edit_document(document, actor=user, data=data, expected_version=version)
+            db.session.commit()
+            flash("已保存", "success")
+            return redirect(url_for(".detail", doc_id=doc_id), code=303)
+        require(user, Action.EDIT_DOCUMENT, document)
+        return self.render("admin/documents/edit.html", document=document)
+
+    @expose("/new", methods=["POST"])
+    def new(self):
+        user = actor()
+        form = NewDocumentForm()
+        if not form.validate_on_submit():
+            flash("请选择项目和文档类型", "error")
+            return redirect(url_for(".index"), code=303)
+        project = get_visible_or_404(user, Project, form.project_id.data)
+        document = document_service.create_document(form.kind.data, actor=user, project=project)
+        db.session.commit()
+        return redirect(url_for(".edit", doc_id=document.id), code=303)
+
+    @expose("/bulk-approve", methods=["POST"])
+    def bulk_approve(self):
+        """Approve many at once: the same apply() per document, each result reported on its own."""
+        user = actor()
+        results = []
+        for raw in request.form.getlist("ids"):
+            try:
+                document = get_visible_or_404(user, StageDocument, raw)
+                version = request.form.get(f"version-{document.id}", type=int)
+                workflow.apply(document, "approve", actor=user, expected_version=version)
+                db.session.commit()
+                results.append((document.title, True, "已审核通过"))
+            except DomainError as err:
+                db.session.rollback()
+                results.append((f"文档 {raw}", False, err.message))
+        for title, ok, message in results:
+            flash(f"{title}：{message}", "success" if ok else "error")
+        if not results:
+            flash("请先勾选要审核的文档", "info")
+        return redirect(url_for(".index"), code=303)
+
+
+class WorklistView(SecureBaseView):
+    required_action = Action.VIEW_DOCUMENT
+
+    @expose("/")
+    def index(self):
+        return self.render("admin/documents/worklist.html", items=worklist(actor()), state_label=state_label)
+
+
+class OutstandingView(SecureBaseView):
+    required_action = Action.VIEW_OUTSTANDING
+
+    @expose("/")
+    def index(self):
+        return self.render(
+            "admin/documents/outstanding.html", rows=outstanding_by_unit(actor()), state_label=state_label
+        )
+
+
+class WorkflowDiagramView(SecureBaseView):
+    """Each kind's workflow drawn from the same table the service runs, so it cannot drift."""
+
+    required_action = Action.USE_ADMIN
+
+    @expose("/")
+    def index(self):
+        return self.render(
+            "admin/workflows.html",
+            workflows=WORKFLOWS,
+            kinds=KIND_LABELS,
+            state_label=state_label,
+            action_labels=ACTION_LABELS,
+            scope_labels=SCOPE_LABELS,
+            roles_label=roles_label,
+            DocumentKind=DocumentKind,
+        )
+
+
+def worklist_badge() -> int | None:
+    """The count shown next to 我的待办 in the menu."""
+    if not current_user.is_authenticated or not can(current_user, Action.VIEW_DOCUMENT):
+        return None
+    try:
+        return len(worklist(current_user._get_current_object()))
+    except NotFound:
+        return None

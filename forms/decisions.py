@@ -1,0 +1,22 @@
+"""Forms for acting on a document: a transition (with comment and the version the user saw), bulk approval."""
+
+from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from forms.base import AppForm
+
+
+class TransitionForm(AppForm):
+    action = HiddenField(validators=[DataRequired("缺少操作")])
+    version = IntegerField(validators=[InputRequired("缺少版本号，请刷新页面")])
+    comment = TextAreaField("意见", validators=[Length(max=2000, message="意见不超过 2000 字")])
+    conclusion = SelectField(
+        "市财政局评审结论",
+        choices=[("", "（不适用）"), ("予以支持", "予以支持"), ("不予支持", "不予支持")],
+        default="",
+    )
+
+
+class NewDocumentForm(AppForm):
+    project_id = IntegerField(validators=[InputRequired("请选择项目")])
+    kind = HiddenField(validators=[DataRequired("请选择文档类型")])

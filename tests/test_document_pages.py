@@ -1,0 +1,111 @@
+"""The document pages: buttons are exactly allowed_actions, actions go through the service, bulk approval."""
+
+import re
+
+from sqlalchemy import select
+
+from zyperf.extensions import db
+from zyperf.models import Project, StageDocument
+
+
+def continuing_project():
+    return next(
+        p
+        for p in db.session.scalars(
+            select(Project).where(Project.unit.has(code="guihua")).order_by(Project.id)
+        )
+        if not p.needs_ex_ante and p.fiscal_year.year == 2026
+    )
+
+
+def buttons(html):
+    return sorted(re.findall(r'data-action="([a-z_]+)"', html))
+
+
+def current(doc_id):
+    db.session.rollback()
+    return db.session.get(StageDocument, doc_id)
+
+
+def test_staff_to_finance_through_pages(client_for, bureau):
+    staff = client_for(bureau["guihua"])
+    project = continuing_project()
+    created = staff.post("/documents/new", data={"project_id": project.id, "kind": "monitoring"})
+    assert created.status_code == 303
+    doc = db.session.scalar(select(StageDocument).where(StageDocument.project_id == project.id))
+    doc_id = doc.id
+    saved = staff.post(
+        f"/documents/{doc_id}/edit",
+        data={
+            "version": doc.version,
+            "key": ["执行数", "偏差原因", ""],
+            "value": ["120.5", "<b>雨季</b> =1+1", ""],
+        },
+    )
+    assert saved.status_code == 303
+    page = staff.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert "&lt;b&gt;雨季&lt;/b&gt; =1+1" in page and "<b>雨季</b>" not in page
+    assert buttons(page) == ["submit"]
+    # Another unit's staff: 404 on every page of it.
+    other = client_for(bureau["gengdi"])
+    assert other.get(f"/documents/{doc_id}").status_code == 404
+    assert (
+        other.post(f"/documents/{doc_id}/transition", data={"action": "submit", "version": 1}).status_code
+        == 404
+    )
+    assert (
+        staff.post(
+            f"/documents/{doc_id}/transition", data={"action": "submit", "version": current(doc_id).version}
+        ).status_code
+        == 303
+    )
+    head = client_for(bureau["guihua_head"])
+    page = head.get(f"/documents/{doc_id}").get_data(as_text=True)
+    assert buttons(page) == ["approve", "return"]
+    assert buttons(staff.get(f"/documents/{doc_id}").get_data(as_text=True)) == ["withdraw"]
+    # Return without a comment: refused with the reason, nothing changes.
+    refused = head.post(
+        f"/documents/{doc_id}/transition", data={"action": "return", "version": current(doc_id).version}
+    )
+    assert refused.status_code == 422 and "必须填写意见" in refused.get_data(as_text=True)
+    assert current(doc_id).state == "submitted"
+    # A stale page: 409 and a message.
+    stale = head.post(f"/documents/{doc_id}/transition", data={"action": "approve", "version": 1})
+    assert stale.status_code == 409 and "刷新" in stale.get_data(as_text=True)
+    assert (
+        head.post(
+            f"/documents/{doc_id}/transition", data={"action": "approve", "version": current(doc_id).version}
+        ).status_code
+        == 303
+    )
+    # The division leader approves from the list, in bulk.
+    deputy = client_for(bureau["deputy"])
+    listing = deputy.get("/documents/").get_data(as_text=True)
+    assert f'name="ids" value="{doc_id}"' in listing
+    bulk = deputy.post(
+        "/documents/bulk-approve", data={"ids": [doc_id], f"version-{doc_id}": current(doc_id).version}
+    )
+    assert bulk.status_code == 303
+    assert current(doc_id).state == "leader_approved"
+    finance = client_for(bureau["finance"])
+    worklist = finance.get("/worklist/").get_data(as_text=True)
+    assert project.name in worklist
+    assert (
+        finance.post(
+            f"/documents/{doc_id}/transition", data={"action": "approve", "version": current(doc_id).version}
+        ).status_code
+        == 303
+    )
+    final = current(doc_id)
+    assert final.state == "final"
+    assert [e.action for e in final.events] == ["create", "edit", "submit", "approve", "approve", "approve"]
+    assert buttons(staff.get(f"/documents/{doc_id}").get_data(as_text=True)) == []
+    assert staff.get(f"/documents/{doc_id}/edit").status_code == 403
+
+
+def test_outstanding_and_diagram_pages(client_for, bureau):
+    assert client_for(bureau["finance"]).get("/outstanding/").status_code == 200
+    assert client_for(bureau["guihua"]).get("/outstanding/").status_code == 403
+    diagram = client_for(bureau["admin"]).get("/admin/admin_workflows/").get_data(as_text=True)
+    assert "绩效目标" in diagram and "分管领导" in diagram and "职责分离" in diagram
+    assert client_for(bureau["finance"]).get("/admin/admin_workflows/").status_code == 403

@@ -1,0 +1,137 @@
+"""The API keeps to its OpenAPI document: the same routes and methods, and responses that validate."""
+
+import re
+
+import jsonschema
+import pytest
+from sqlalchemy import select
+
+from zyperf.api.openapi import SPEC
+from zyperf.extensions import db
+from zyperf.models import Project
+from zyperf.services.accounts import create_token
+
+
+def api_routes(app) -> set[tuple[str, str]]:
+    found = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule[len("/api/v1") :]).replace(
+            "{doc_id}", "{id}"
+        )
+        path = path.replace("{project_id}", "{id}").replace("{kind}", "{kind}")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            found.add((path, method.lower()))
+    return found
+
+
+def spec_routes() -> set[tuple[str, str]]:
+    return {
+        (path, method)
+        for path, item in SPEC["paths"].items()
+        for method in item
+        if method in {"get", "post", "patch", "put", "delete"}
+    }
+
+
+def test_every_route_is_documented_and_every_documented_route_exists(app):
+    assert api_routes(app) == spec_routes()
+
+
+def test_openapi_document_is_served(client, bureau):
+    token = create_token(bureau["guihua"], actor=bureau["guihua"])
+    db.session.commit()
+    body = client.get("/api/v1/openapi.json", headers={"Authorization": f"Bearer {token}"}).json
+    assert body["openapi"].startswith("3.1") and body == SPEC
+
+
+def test_only_the_transitions_endpoint_changes_state():
+    """No other documented operation takes an action or a state in its input."""
+    for path, item in SPEC["paths"].items():
+        for method, op in item.items():
+            if method not in {"post", "patch", "put"}:
+                continue
+            schema = (
+                op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+            )
+            name = schema.get("$ref", "").rsplit("/", 1)[-1]
+            props = SPEC["components"]["schemas"].get(name, {}).get("properties", {})
+            if path == "/documents/{id}/transitions":
+                assert "action" in props
+            else:
+                assert "state" not in props and "action" not in props, path
+
+
+def validate(response, path, method):
+    op = SPEC["paths"][path][method]
+    status = str(response.status_code)
+    assert status in op["responses"], (path, method, status, response.json)
+    answer = op["responses"][status]
+    if "$ref" in answer:
+        answer = SPEC["components"]["responses"][answer["$ref"].rsplit("/", 1)[-1]]
+    schema = answer.get("content", {}).get("application/json", {}).get("schema")
+    if schema is None:
+        return
+    jsonschema.validate(response.json, {**SPEC, **schema}, cls=jsonschema.Draft202012Validator)
+
+
+@pytest.fixture
+def headers(bureau):
+    made = {}
+    for name in ("guihua", "guihua_head", "gengdi"):
+        made[name] = {"Authorization": f"Bearer {create_token(bureau[name], actor=bureau[name])}"}
+    db.session.commit()
+    return made
+
+
+def test_responses_validate_against_the_document(client, headers, bureau):
+    staff = headers["guihua"]
+    validate(client.get("/api/v1/me", headers=staff), "/me", "get")
+    validate(client.get("/api/v1/units", headers=staff), "/units", "get")
+    validate(client.get("/api/v1/projects?year=2026", headers=staff), "/projects", "get")
+    validate(client.get("/api/v1/projects?year=abc", headers=staff), "/projects", "get")
+    created = client.post(
+        "/api/v1/projects", json={"name": "契约测试项目", "amounts": {"fiscal": "5"}}, headers=staff
+    )
+    validate(created, "/projects", "post")
+    validate(client.post("/api/v1/projects", json={"name": ""}, headers=staff), "/projects", "post")
+    validate(client.get(f"/api/v1/projects/{created.json['id']}", headers=staff), "/projects/{id}", "get")
+    validate(
+        client.get(f"/api/v1/projects/{created.json['id']}", headers=headers["gengdi"]),
+        "/projects/{id}",
+        "get",
+    )
+    project = db.session.scalar(select(Project).where(Project.name == "契约测试项目"))
+    doc = client.post(
+        "/api/v1/documents", json={"project_id": project.id, "kind": "monitoring"}, headers=staff
+    )
+    validate(doc, "/documents", "post")
+    validate(
+        client.post(
+            "/api/v1/documents", json={"project_id": project.id, "kind": "monitoring"}, headers=staff
+        ),
+        "/documents",
+        "post",
+    )
+    doc_id, version = doc.json["id"], doc.json["version"]
+    validate(client.get("/api/v1/documents", headers=staff), "/documents", "get")
+    validate(client.get(f"/api/v1/documents/{doc_id}", headers=staff), "/documents/{id}", "get")
+    validate(
+        client.patch(f"/api/v1/documents/{doc_id}", json={"data": {}, "version": version + 5}, headers=staff),
+        "/documents/{id}",
+        "patch",
+    )
+    validate(
+        client.patch(f"/api/v1/documents/{doc_id}", json={"data": "x"}, headers=staff),
+        "/documents/{id}",
+        "patch",
+    )
+    wrong = client.post(
+        f"/api/v1/documents/{doc_id}/transitions",
+        json={"action": "approve", "version": version},
+        headers=staff,
+    )
+    validate(wrong, "/documents/{id}/transitions", "post")
+    validate(client.get("/api/v1/worklist", headers=headers["guihua_head"]), "/worklist", "get")
+    validate(client.get("/api/v1/me"), "/me", "get")

@@ -29,7 +29,12 @@ def test_me(client, division_leader):
 
 def test_staff_creates_project_through_api(client, section_staff):
     headers = bearer(section_staff)
-    body = {"name": "API 新建项目", "year": 2026, "amounts": {"fiscal": "10.00", "other": "2.50"}, "is_new": True}
+    body = {
+        "name": "API 新建项目",
+        "year": 2026,
+        "amounts": {"fiscal": "10.00", "other": "2.50"},
+        "is_new": True,
+    }
     response = client.post("/api/v1/projects", json=body, headers=headers)
     assert response.status_code == 201, response.json
     assert response.json["amounts"] == {"total": "12.50", "fiscal": "10.00", "other": "2.50"}
@@ -70,7 +75,9 @@ def test_session_api_post_needs_csrf(other_app, bureau):
         token = create_token(user, actor=user)
         db.session.commit()
     ok = app.test_client().post(
-        "/api/v1/projects", json={"name": "有令牌", "amounts": {"fiscal": "1"}}, headers={"Authorization": f"Bearer {token}"}
+        "/api/v1/projects",
+        json={"name": "有令牌", "amounts": {"fiscal": "1"}},
+        headers={"Authorization": f"Bearer {token}"},
     )
     assert ok.status_code == 201
 

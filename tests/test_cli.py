@@ -18,8 +18,16 @@ def test_seed_demo_creates_schema_and_is_idempotent(tmp_path):
     assert "新建用户 0 个，新建项目 0 个" in second.output
     with app.app_context():
         names = set(db.session.scalars(select(Unit.name)))
-        assert {"财务科", "办公室", "规划科", "耕地保护科", "国土空间生态修复科", "自然资源确权登记科",
-                "测绘地理信息科", "执法支队"} <= names
+        assert {
+            "财务科",
+            "办公室",
+            "规划科",
+            "耕地保护科",
+            "国土空间生态修复科",
+            "自然资源确权登记科",
+            "测绘地理信息科",
+            "执法支队",
+        } <= names
         assert db.session.scalar(select(func.count(Project.id))) >= 12
         flags = db.session.execute(select(Project)).scalars().all()
         assert any(p.is_new and p.is_major for p in flags)
@@ -39,7 +47,18 @@ def test_seed_demo_creates_schema_and_is_idempotent(tmp_path):
 def test_create_user_and_token(app, bureau):
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["create-user", "cehui01", "--name", "测绘科 周", "--role", "staff", "--unit", "cehui", "--password", "secret-123"]
+        args=[
+            "create-user",
+            "cehui01",
+            "--name",
+            "测绘科 周",
+            "--role",
+            "staff",
+            "--unit",
+            "cehui",
+            "--password",
+            "secret-123",
+        ]
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.username == "cehui01"))
@@ -58,6 +77,8 @@ def test_create_user_refuses_bad_input(app, bureau):
     assert role.exit_code != 0 and "未知角色" in role.output
     short = runner.invoke(args=["create-user", "x2", "--role", "staff", "--password", "short"])
     assert short.exit_code != 0 and "密码至少" in short.output
-    unit = runner.invoke(args=["create-user", "x3", "--role", "staff", "--unit", "nope", "--password", "secret-123"])
+    unit = runner.invoke(
+        args=["create-user", "x3", "--role", "staff", "--unit", "nope", "--password", "secret-123"]
+    )
     assert unit.exit_code != 0 and "没有编码为 nope" in unit.output
     assert runner.invoke(args=["create-token", "nobody"]).exit_code != 0

@@ -31,4 +31,4 @@ def json_body() -> dict:
     return data
 
 
-from zyperf.api import resources  # noqa: F401  (routes register on bp)
+from zyperf.api import forms, resources  # noqa: F401  (routes register on bp)

@@ -137,7 +137,7 @@ def field_and_value(draw, key: str):
     kind = draw(
         st.sampled_from(
             ["text", "long_text", "integer", "decimal", "percent", "date", "choice", "multi_choice", "yes_no"]
-        )  # fmt: skip
+        )
     )
     field = {"key": key, "label": f"字段{key}", "type": kind, "required": draw(st.booleans())}
     if kind in ("text", "long_text"):
@@ -156,8 +156,7 @@ def field_and_value(draw, key: str):
         raw = str(draw(st.decimals(min_value=0, max_value=10**9, places=field["places"])))
     elif kind == "date":
         raw = draw(st.dates(min_value=__import__("datetime").date(1900, 1, 1))).isoformat()
-        if raw > "2200-12-31":
-            raw = "2200-12-31"
+        raw = min(raw, "2200-12-31")
     elif kind in ("choice", "multi_choice"):
         values = draw(
             st.lists(st.text("abcxyz_", min_size=1, max_size=5), min_size=1, max_size=5, unique=True)
@@ -391,7 +390,7 @@ def test_a_definition_in_use_cannot_be_deleted(bureau, administrator):
 
 
 def test_copy_year_copies_newest_published_as_drafts(bureau, administrator):
-    fy2025, fy2026 = year(2025), year(2026)
+    fy2025, _fy2026 = year(2025), year(2026)
     v2 = defs.new_draft_from(defs.published_definition("monitoring", fy2025), actor=administrator)
     v2.fields = v2.fields[:3]
     defs.publish(v2, actor=administrator)
@@ -424,7 +423,7 @@ def test_import_refuses_malformed_json(bureau, administrator):
 
 
 def table_errors(rows, catalog=CATALOG_2021, **extra) -> list[str]:
-    cleaned, errors = defs.clean_indicator_rows(table_field(**extra), rows, catalog)
+    _cleaned, errors = defs.clean_indicator_rows(table_field(**extra), rows, catalog)
     return errors
 
 

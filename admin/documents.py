@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from admin.base import SecureBaseView, actor
+from forms.builder import build_stage_form
 from forms.decisions import NewDocumentForm, TransitionForm
 from zyperf.errors import DomainError, NotFound
 from zyperf.extensions import db
@@ -15,6 +16,7 @@ from zyperf.models import KIND_LABELS, DocumentKind, Project, StageDocument
 from zyperf.permissions import Action, can, get_visible_or_404, require, scoped
 from zyperf.services import documents as document_service
 from zyperf.services import workflow
+from zyperf.services.definitions import EXTRA_COLUMNS, TABLE_COLUMNS
 from zyperf.services.worklist import due_date, outstanding_by_unit, worklist
 from zyperf.transitions import ACTION_LABELS, SCOPE_LABELS, STATE_LABELS, WORKFLOWS, roles_label, state_label
 
@@ -57,9 +59,17 @@ class DocumentsView(SecureBaseView):
     def detail(self, doc_id: int):
         user = actor()
         document = get_visible_or_404(user, StageDocument, doc_id)
+        definition = document_service.definition_of(document)
+        fields = (
+            definition.fields
+            if definition
+            else [{"key": k, "label": k, "type": "text"} for k in document.data]
+        )
         return self.render(
             "admin/documents/detail.html",
             document=document,
+            fields=fields,
+            table_columns=TABLE_COLUMNS | EXTRA_COLUMNS,
             actions=workflow.allowed_actions(user, document),
             can_edit=can(user, Action.EDIT_DOCUMENT, document),
             form=TransitionForm(formdata=None, version=document.version),
@@ -91,19 +101,49 @@ class DocumentsView(SecureBaseView):
 
     @expose("/<int:doc_id>/edit", methods=["GET", "POST"])
     def edit(self, doc_id: int):
+        """The document's own form version, built from its definition; a draft may be saved incomplete."""
         user = actor()
         document = get_visible_or_404(user, StageDocument, doc_id)
+        require(user, Action.EDIT_DOCUMENT, document)
+        definition = document_service.definition_of(document)
+        if definition is None:
+            return self._edit_free_form(user, document)
+        form_class = build_stage_form(definition)
+        form = (
+            form_class(data=document.data, version=document.version)
+            if request.method == "GET"
+            else form_class()
+        )
+        form.complete = False
         if request.method == "POST":
-            keys = request.form.getlist("key")
-            values = request.form.getlist("value")
+            if form.validate_on_submit():
+                document_service.edit_document(
+                    document,
+                    actor=user,
+                    data=form.entry_data(),
+                    expected_version=request.form.get("version", type=int),
+                )
+                db.session.commit()
+                flash("已保存", "success")
+                return redirect(url_for(".detail", doc_id=doc_id), code=303)
+            flash("保存失败：请按各项下方的提示修改", "error")
+        status = 422 if form.errors else 200
+        return self.render(
+            "admin/documents/edit.html", document=document, form=form, definition=definition
+        ), status
+
+    def _edit_free_form(self, user, document):
+        """Documents of a kind with no published form: key/value pairs."""
+        if request.method == "POST":
+            keys, values = request.form.getlist("key"), request.form.getlist("value")
             data = {k.strip(): v for k, v in zip(keys, values, strict=False) if k.strip()}
-            version = request.form.get("version", type=int)
-            document_service.edit_document(document, actor=user, data=data, expected_version=version)
+            document_service.edit_document(
+                document, actor=user, data=data, expected_version=request.form.get("version", type=int)
+            )
             db.session.commit()
             flash("已保存", "success")
-            return redirect(url_for(".detail", doc_id=doc_id), code=303)
-        require(user, Action.EDIT_DOCUMENT, document)
-        return self.render("admin/documents/edit.html", document=document)
+            return redirect(url_for(".detail", doc_id=document.id), code=303)
+        return self.render("admin/documents/edit.html", document=document, form=None, definition=None)
 
     @expose("/new", methods=["POST"])
     def new(self):

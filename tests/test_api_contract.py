@@ -135,3 +135,5 @@ def test_responses_validate_against_the_document(client, headers, bureau):
     validate(wrong, "/documents/{id}/transitions", "post")
     validate(client.get("/api/v1/worklist", headers=headers["guihua_head"]), "/worklist", "get")
     validate(client.get("/api/v1/me"), "/me", "get")
+    validate(client.get("/api/v1/forms/performance_targets?year=2026", headers=staff), "/forms/{kind}", "get")
+    validate(client.get("/api/v1/forms/performance_targets?year=1999", headers=staff), "/forms/{kind}", "get")

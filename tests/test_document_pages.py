@@ -4,6 +4,7 @@ import re
 
 from sqlalchemy import select
 
+from tests.filling import complete_data
 from zyperf.extensions import db
 from zyperf.models import Project, StageDocument
 
@@ -16,6 +17,23 @@ def continuing_project():
         )
         if not p.needs_ex_ante and p.fiscal_year.year == 2026
     )
+
+
+def form_post(data: dict, **extra) -> dict:
+    """What a browser sends for the built form: tables as row fields, lists repeated, yes/no as yes/no."""
+    posted = {}
+    for key, value in data.items():
+        if isinstance(value, list) and value and isinstance(value[0], dict):
+            for i, row in enumerate(value):
+                for col, cell in row.items():
+                    posted[f"{key}-{i}-{col}"] = "" if cell is None else str(cell)
+        elif isinstance(value, bool):
+            posted[key] = "yes" if value else "no"
+        elif value is None:
+            posted[key] = ""
+        else:
+            posted[key] = value
+    return posted | extra
 
 
 def buttons(html):
@@ -34,15 +52,18 @@ def test_staff_to_finance_through_pages(client_for, bureau):
     assert created.status_code == 303
     doc = db.session.scalar(select(StageDocument).where(StageDocument.project_id == project.id))
     doc_id = doc.id
-    saved = staff.post(
-        f"/documents/{doc_id}/edit",
-        data={
-            "version": doc.version,
-            "key": ["执行数", "偏差原因", ""],
-            "value": ["120.5", "<b>雨季</b> =1+1", ""],
-        },
+    form_page = staff.get(f"/documents/{doc_id}/edit").get_data(as_text=True)
+    assert 'name="executed"' in form_page
+    # A wrong value is shown next to its field, and nothing is stored.
+    wrong = staff.post(f"/documents/{doc_id}/edit", data={"version": doc.version, "executed": "-3"})
+    assert wrong.status_code == 422
+    assert 'data-field="executed"' in wrong.get_data(as_text=True)
+    assert current(doc_id).data == {}
+    posted = form_post(
+        complete_data("monitoring"), version=current(doc_id).version, remarks="<b>雨季</b> =1+1"
     )
-    assert saved.status_code == 303
+    saved = staff.post(f"/documents/{doc_id}/edit", data=posted)
+    assert saved.status_code == 303, saved.get_data(as_text=True)[:3000]
     page = staff.get(f"/documents/{doc_id}").get_data(as_text=True)
     assert "&lt;b&gt;雨季&lt;/b&gt; =1+1" in page and "<b>雨季</b>" not in page
     assert buttons(page) == ["submit"]
@@ -99,6 +120,7 @@ def test_staff_to_finance_through_pages(client_for, bureau):
     final = current(doc_id)
     assert final.state == "final"
     assert [e.action for e in final.events] == ["create", "edit", "submit", "approve", "approve", "approve"]
+    assert final.form_version == 1
     assert buttons(staff.get(f"/documents/{doc_id}").get_data(as_text=True)) == []
     assert staff.get(f"/documents/{doc_id}/edit").status_code == 403
 

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import PG_URL
+from tests.filling import complete_data
 from zyperf.extensions import db
 from zyperf.models import DocumentEvent, Project, StageDocument
 from zyperf.services.accounts import create_token
@@ -28,15 +29,16 @@ def continuing_project(unit_code):
     )
 
 
-TARGETS = {"annual_goal": "完成 3 个村的规划编制", "indicators": [{"level1": "产出指标", "value": "3"}]}
-
-
 def test_journey_targets_through_four_steps(client, bureau):
     staff, head, deputy, finance = (bearer(bureau[n]) for n in ("guihua", "guihua_head", "deputy", "finance"))
     project = continuing_project("guihua")
     created = client.post(
         "/api/v1/documents",
-        json={"project_id": project.id, "kind": "performance_targets", "data": TARGETS},
+        json={
+            "project_id": project.id,
+            "kind": "performance_targets",
+            "data": complete_data("performance_targets"),
+        },
         headers=staff,
     )
     assert created.status_code == 201, created.json
@@ -90,15 +92,17 @@ def test_target_adjustment_makes_a_new_revision_and_keeps_the_old(client, bureau
             workflow.apply(doc, action, actor=users[name], expected_version=doc.version)
             db.session.commit()
 
+    targets_data = complete_data("performance_targets")
     targets = documents.create_document(
-        "performance_targets", actor=users["guihua"], project=project, data=TARGETS
+        "performance_targets", actor=users["guihua"], project=project, data=targets_data
     )
     push(targets)
     adjustment = documents.create_document("target_adjustment", actor=users["guihua"], project=project)
+    assert adjustment.data["annual_goal"] == targets_data["annual_goal"]  # starts from the approved targets
     documents.edit_document(
         adjustment,
         actor=users["guihua"],
-        data={**TARGETS, "annual_goal": "完成 5 个村"},
+        data={**complete_data("target_adjustment"), "annual_goal": "完成 5 个村"},
         expected_version=adjustment.version,
     )
     push(adjustment)
@@ -107,7 +111,8 @@ def test_target_adjustment_makes_a_new_revision_and_keeps_the_old(client, bureau
     from zyperf.models import DocumentRevision
 
     old = db.session.scalar(select(DocumentRevision).where(DocumentRevision.document_id == targets.id))
-    assert old.revision == 1 and old.data["annual_goal"] == TARGETS["annual_goal"]
+    assert old.revision == 1 and old.data["annual_goal"] == targets_data["annual_goal"]
+    assert "reason" not in targets.data  # the adjustment's own fields stay with it
 
 
 def test_stale_edit_is_409_and_data_unchanged(client, bureau):
@@ -115,21 +120,25 @@ def test_stale_edit_is_409_and_data_unchanged(client, bureau):
     project = continuing_project("guihua")
     doc = client.post(
         "/api/v1/documents",
-        json={"project_id": project.id, "kind": "monitoring", "data": {"a": "1"}},
+        json={"project_id": project.id, "kind": "monitoring", "data": {"remarks": "1"}},
         headers=staff,
     ).json
     first = client.patch(
-        f"/api/v1/documents/{doc['id']}", json={"data": {"a": "2"}, "version": doc["version"]}, headers=staff
+        f"/api/v1/documents/{doc['id']}",
+        json={"data": {"remarks": "2"}, "version": doc["version"]},
+        headers=staff,
     )
     assert first.status_code == 200
     stale = client.patch(
-        f"/api/v1/documents/{doc['id']}", json={"data": {"a": "3"}, "version": doc["version"]}, headers=staff
+        f"/api/v1/documents/{doc['id']}",
+        json={"data": {"remarks": "3"}, "version": doc["version"]},
+        headers=staff,
     )
     assert stale.status_code == 409
     assert stale.json["error"]["code"] == "conflict"
-    assert client.get(f"/api/v1/documents/{doc['id']}", headers=staff).json["data"] == {"a": "2"}
+    assert client.get(f"/api/v1/documents/{doc['id']}", headers=staff).json["data"]["remarks"] == "2"
     history = client.get(f"/api/v1/documents/{doc['id']}", headers=staff).json["history"]
-    assert history[-1]["action"] == "edit" and history[-1]["changes"] == {"a": ["1", "2"]}
+    assert history[-1]["action"] == "edit" and history[-1]["changes"] == {"remarks": ["1", "2"]}
 
 
 def test_other_units_document_is_404_everywhere(client, bureau):
@@ -137,7 +146,7 @@ def test_other_units_document_is_404_everywhere(client, bureau):
     project = continuing_project("guihua")
     doc = client.post(
         "/api/v1/documents",
-        json={"project_id": project.id, "kind": "monitoring", "data": {"a": "1"}},
+        json={"project_id": project.id, "kind": "monitoring", "data": {"remarks": "1"}},
         headers=staff,
     ).json
     assert client.get(f"/api/v1/documents/{doc['id']}", headers=other).status_code == 404
@@ -165,7 +174,9 @@ def test_targets_wait_for_supportive_ex_ante(client, bureau):
     staff = bureau["guihua"]
     project = db.session.scalar(select(Project).where(Project.name == "村级国土空间规划编制"))
     assert project.needs_ex_ante
-    targets = documents.create_document("performance_targets", actor=staff, project=project, data=TARGETS)
+    targets = documents.create_document(
+        "performance_targets", actor=staff, project=project, data=complete_data("performance_targets")
+    )
     db.session.commit()
     response = client.post(
         f"/api/v1/documents/{targets.id}/transitions",
@@ -176,7 +187,7 @@ def test_targets_wait_for_supportive_ex_ante(client, bureau):
     assert "事前绩效评估" in response.json["error"]["message"]
     # Once the assessment is final with 予以支持, the submission passes.
     assessment = documents.create_document(
-        "ex_ante_assessment", actor=staff, project=project, data={"report": "…"}
+        "ex_ante_assessment", actor=staff, project=project, data=complete_data("ex_ante_assessment")
     )
     for name, action in (
         ("guihua", "submit"),
@@ -229,7 +240,9 @@ def test_worklist_and_query_count(client, bureau):
             )
             db.session.add(project)
             db.session.flush()
-            doc = documents.create_document("monitoring", actor=staff, project=project, data={"a": "1"})
+            doc = documents.create_document(
+                "monitoring", actor=staff, project=project, data=complete_data("monitoring")
+            )
             workflow.apply(doc, "submit", actor=staff, expected_version=doc.version)
         db.session.commit()
 
@@ -261,7 +274,9 @@ def test_ten_parallel_approvals_one_wins(app, bureau):
 
     staff = bureau["guihua"]
     project = continuing_project("guihua")
-    doc = documents.create_document("monitoring", actor=staff, project=project, data={"a": "1"})
+    doc = documents.create_document(
+        "monitoring", actor=staff, project=project, data=complete_data("monitoring")
+    )
     workflow.apply(doc, "submit", actor=staff, expected_version=doc.version)
     db.session.commit()
     doc_id, version = doc.id, doc.version
@@ -295,3 +310,59 @@ def test_ten_parallel_approvals_one_wins(app, bureau):
     )
     assert approvals == 1
     assert db.session.get(StageDocument, doc_id).state == "head_approved"
+
+
+def test_drafts_may_be_incomplete_but_submission_names_what_is_missing(client, bureau):
+    staff = bearer(bureau["guihua"])
+    project = continuing_project("guihua")
+    doc = client.post(
+        "/api/v1/documents",
+        json={"project_id": project.id, "kind": "monitoring", "data": {"remarks": "先存草稿"}},
+        headers=staff,
+    ).json
+    assert doc["form_version"] == 1
+    refused = client.post(
+        f"/api/v1/documents/{doc['id']}/transitions",
+        json={"action": "submit", "version": doc["version"]},
+        headers=staff,
+    )
+    assert refused.status_code == 422
+    message = refused.json["error"]["message"]
+    assert "表单尚未填写完整" in message and "执行" in message  # names the missing fields by label
+    # Wrong values are refused field by field and nothing is stored.
+    bad = client.patch(
+        f"/api/v1/documents/{doc['id']}",
+        json={
+            "data": {"executed": "-5", "likelihood": "没有这个选项", "nosuch": 1},
+            "version": doc["version"],
+        },
+        headers=staff,
+    )
+    assert bad.status_code == 422
+    assert set(bad.json["error"]["fields"]) >= {"executed", "likelihood", "nosuch"}
+    after = client.get(f"/api/v1/documents/{doc['id']}", headers=staff).json
+    assert after["data"]["remarks"] == "先存草稿" and after["version"] == doc["version"]
+    # Filled in completely, it goes.
+    filled = client.patch(
+        f"/api/v1/documents/{doc['id']}",
+        json={"data": complete_data("monitoring"), "version": doc["version"]},
+        headers=staff,
+    ).json
+    ok = client.post(
+        f"/api/v1/documents/{doc['id']}/transitions",
+        json={"action": "submit", "version": filled["version"]},
+        headers=staff,
+    )
+    assert ok.status_code == 200, ok.json
+
+
+def test_formula_and_html_text_is_stored_as_plain_text(client, bureau):
+    staff = bearer(bureau["guihua"])
+    project = continuing_project("guihua")
+    hostile = '=HYPERLINK("http://x")<script>alert(1)</script>'
+    doc = client.post(
+        "/api/v1/documents",
+        json={"project_id": project.id, "kind": "monitoring", "data": {"remarks": hostile}},
+        headers=staff,
+    ).json
+    assert doc["data"]["remarks"] == hostile

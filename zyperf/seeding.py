@@ -7,8 +7,18 @@ from sqlalchemy import select
 
 from zyperf import PROJECT_ROOT
 from zyperf.extensions import db
-from zyperf.models import FiscalYear, Project, Role, Unit, UnitKind, User
-from zyperf.services import accounts, audit, projects
+from zyperf.models import (
+    DocumentKind,
+    FiscalYear,
+    FormDefinition,
+    IndicatorCategory,
+    Project,
+    Role,
+    Unit,
+    UnitKind,
+    User,
+)
+from zyperf.services import accounts, audit, definitions, projects
 
 SEED_DIR = PROJECT_ROOT / "seed"
 DEMO_PASSWORD = "zyperf-demo"  # noqa: S105 - documented demo password, README lists it
@@ -97,5 +107,61 @@ def seed_demo(password: str = DEMO_PASSWORD) -> dict:
     units = seed_units()
     users = seed_users(units, password)
     made = seed_years_and_projects(units)
+    forms = seed_forms()
     db.session.flush()
-    return {"units": len(units), "users_created": len(users), "projects_created": made}
+    return {
+        "units": len(units),
+        "users_created": len(users),
+        "projects_created": made,
+        "forms_published": forms,
+    }
+
+
+def seed_indicator_catalog() -> int:
+    """The 2021 and 2015 indicator frameworks (indicators.toml); existing pairs are left alone."""
+    existing = set(
+        db.session.execute(
+            select(IndicatorCategory.framework, IndicatorCategory.level1, IndicatorCategory.level2)
+        )
+    )
+    made = 0
+    for framework in _load("indicators.toml")["framework"]:
+        order = 0
+        for level1, level2s in framework["categories"]:
+            for level2 in level2s:
+                order += 10
+                if (framework["code"], level1, level2) in existing:
+                    continue
+                row = IndicatorCategory(
+                    framework=framework["code"], level1=level1, level2=level2, sort_order=order
+                )
+                db.session.add(row)
+                db.session.flush()
+                audit.record(None, "indicator_category.create", row, summary=f"{framework['code']} {row}")
+                made += 1
+    return made
+
+
+def seed_forms() -> int:
+    """The indicator catalog, and a published default form for every kind and seeded year
+    (seed/forms/<kind>.toml). A (kind, year) that already has any definition is left alone."""
+    seed_indicator_catalog()
+    years = {fy.year: fy for fy in db.session.scalars(select(FiscalYear))}
+    published = 0
+    for kind in DocumentKind:
+        spec = _load(f"forms/{kind.value}.toml")
+        for year in spec["years"]:
+            fy = years.get(year)
+            if fy is None:
+                continue
+            exists = db.session.scalar(
+                select(FormDefinition.id).where(
+                    FormDefinition.kind == kind.value, FormDefinition.fiscal_year_id == fy.id
+                )
+            )
+            if exists:
+                continue
+            draft = definitions.create_draft(kind, fy, spec["field"], actor=None, title=spec.get("title", ""))
+            definitions.publish(draft, actor=None)
+            published += 1
+    return published

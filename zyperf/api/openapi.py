@@ -17,8 +17,8 @@ def _ref(name: str) -> dict:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _obj(required: list[str], **props) -> dict:
-    return {"type": "object", "required": required, "properties": props}
+def _obj(required_keys: list[str], **props) -> dict:
+    return {"type": "object", "required": required_keys, "properties": props}
 
 
 def _json(schema: dict, description: str = "成功") -> dict:
@@ -131,6 +131,17 @@ SCHEMAS = {
             ),
         ]
     },
+    "FormDefinition": _obj(
+        ["kind", "year", "version", "fields"],
+        kind={"enum": [k.value for k in DocumentKind]},
+        year=_int,
+        version=_int,
+        title=_str,
+        fields={
+            "type": "array",
+            "items": _obj(["key", "label", "type"], key=_str, label=_str, type=_str, required=_bool),
+        },
+    ),
     "DocumentInput": _obj(
         ["kind"],
         kind={"enum": [k.value for k in DocumentKind]},
@@ -252,6 +263,22 @@ SPEC = {
                 _json(_ref("TransitionResult")),
                 body=_ref("TransitionInput"),
                 errors=("400", "401", "403", "404", "409", "422"),
+            ),
+        },
+        "/forms/{kind}": {
+            "parameters": [
+                {
+                    "name": "kind",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"enum": [k.value for k in DocumentKind]},
+                }
+            ],
+            "get": _op(
+                "某年度已发布的阶段表单定义",
+                _json(_ref("FormDefinition")),
+                params=[_q("year", _int)],
+                errors=("400", "401", "404"),
             ),
         },
         "/worklist": {"get": _op("我的待办（最早的在前）", _json(_array("WorkItem")))},

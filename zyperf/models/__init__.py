@@ -12,6 +12,12 @@ from zyperf.models.accounts import (
     user_oversees,
 )
 from zyperf.models.audit import AppendOnlyError, AuditEntry
+from zyperf.models.definitions import (
+    DefinitionStatus,
+    FormDefinition,
+    IndicatorCategory,
+    PublishedDefinitionImmutable,
+)
 from zyperf.models.documents import (
     KIND_LABELS,
     DocumentEvent,
@@ -28,12 +34,16 @@ __all__ = [
     "ApiToken",
     "AppendOnlyError",
     "AuditEntry",
+    "DefinitionStatus",
     "DocumentEvent",
     "DocumentKind",
     "DocumentRevision",
     "FiscalYear",
+    "FormDefinition",
+    "IndicatorCategory",
     "LoginThrottle",
     "Project",
+    "PublishedDefinitionImmutable",
     "Role",
     "RoleGrant",
     "StageDocument",

@@ -1,5 +1,7 @@
 """Stage documents: create, edit (stale edits refused, field-level history), completeness, effects of finality."""
 
+import json
+
 from sqlalchemy import func, select
 
 from zyperf.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationFailed
@@ -9,29 +11,39 @@ from zyperf.models import (
     DocumentKind,
     DocumentRevision,
     FiscalYear,
+    FormDefinition,
     Project,
     StageDocument,
     User,
 )
 from zyperf.models.base import utcnow
 from zyperf.permissions import DENIAL_MESSAGES, Action, can, require
-from zyperf.services import audit
+from zyperf.services import audit, definitions
 from zyperf.services.workflow import flush_or_stale, lock_for_update
 from zyperf.transitions import State, state_label, workflow_for
 
 MAX_DATA_BYTES = 2_000_000
 
 
-def _check_data(data) -> dict:
+def _check_data(data, definition: FormDefinition | None) -> dict:
+    """Clean data for storing: against the document's form definition when it has one (a draft may be
+    incomplete but never wrong), else only its shape and size. Raises ValidationFailed with fields."""
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise ValidationFailed("表单数据应为对象（键值对）")
-    import json
-
-    if len(json.dumps(data, ensure_ascii=False)) > MAX_DATA_BYTES:
+    if len(json.dumps(data, ensure_ascii=False, default=str)) > MAX_DATA_BYTES:
         raise ValidationFailed("表单内容过大")
-    return data
+    if definition is None:
+        return data
+    return definitions.validate_data(definition, data, complete=False)
+
+
+def definition_of(document: StageDocument) -> FormDefinition | None:
+    """The form version the document was created with; it keeps it until moved explicitly."""
+    if document.form_version is None:
+        return None
+    return definitions.definition_version(document.kind, document.fiscal_year, document.form_version)
 
 
 def create_document(
@@ -48,7 +60,6 @@ def create_document(
         kind = DocumentKind(kind)
     except ValueError:
         raise ValidationFailed(f"未知的文档类型：{kind}", fields={"kind": ["未知的文档类型"]}) from None
-    data = _check_data(data)
     if kind.is_department_wide:
         if fiscal_year is None:
             raise ValidationFailed("请指定预算年度", fields={"year": ["请指定预算年度"]})
@@ -61,6 +72,8 @@ def create_document(
             raise ValidationFailed("请指定项目", fields={"project_id": ["请指定项目"]})
         unit, project_id, fiscal_year_id = project.unit, project.id, project.fiscal_year_id
     require(actor, Action.CREATE_DOCUMENT, (kind.value, unit.id))
+    definition = definitions.published_definition(kind, fiscal_year or project.fiscal_year)
+    data = _check_data(data, definition)
 
     same = select(StageDocument).where(
         StageDocument.kind == kind.value,
@@ -81,7 +94,10 @@ def create_document(
         if any(d.state != State.FINAL for d in db.session.scalars(same)):
             raise InvalidTransition("该项目已有一份进行中的绩效目标调整")
         sequence = (db.session.scalar(same.with_only_columns(func.max(StageDocument.sequence))) or 0) + 1
-        data = data or dict(parent.data)
+        if not data:  # start from the approved targets, as far as the adjustment form has those fields
+            keys = {f["key"] for f in definition.fields} if definition else set(parent.data)
+            data = {k: v for k, v in parent.data.items() if k in keys}
+        data = _check_data(data, definition)
     elif db.session.scalar(same) is not None:
         raise InvalidTransition(f"该项目本年度已有「{kind.label}」文档")
 
@@ -92,6 +108,7 @@ def create_document(
         fiscal_year_id=fiscal_year_id,
         sequence=sequence,
         state=workflow_for(kind).initial.value,
+        form_version=definition.version if definition else None,
         data=data,
         parent=parent,
         created_by_id=actor.id,
@@ -112,7 +129,6 @@ def edit_document(
 ) -> StageDocument:
     """Replace the document's data while its state lets this user edit. Stale version → StaleVersion,
     locked → PermissionDenied. Writes a field-level diff to the history. Flushes."""
-    data = _check_data(data)
     if not can(actor, Action.EDIT_DOCUMENT, document):
         if document.state == State.FINAL and document.kind == DocumentKind.PERFORMANCE_TARGETS:
             raise PermissionDenied("绩效目标已批复锁定，不得擅自调整；如需调整请发起「绩效目标调整」")
@@ -120,6 +136,7 @@ def edit_document(
     lock_for_update(document)
     if expected_version is None or int(expected_version) != document.version:
         raise StaleVersion(f"该文档已被他人修改（当前版本 {document.version}），您的修改未保存，请刷新后重做")
+    data = _check_data(data, definition_of(document))
     changes = audit.diff(document.data or {}, data)
     if not changes:
         return document
@@ -133,9 +150,15 @@ def edit_document(
 
 
 def completeness_errors(document: StageDocument) -> dict[str, list[str]]:
-    """What the document's form still lacks, by field key (empty when complete)."""
-    if not document.data:
-        return {"data": ["表单尚未填写"]}
+    """What the document's form still lacks or gets wrong, by field label (empty when complete)."""
+    definition = definition_of(document)
+    if definition is None:
+        return {} if document.data else {"表单": ["尚未填写"]}
+    try:
+        definitions.validate_data(definition, document.data or {}, complete=True)
+    except ValidationFailed as err:
+        labels = {f["key"]: f["label"] for f in definition.fields}
+        return {labels.get(key, key): msgs for key, msgs in (err.fields or {}).items()}
     return {}
 
 
@@ -153,8 +176,10 @@ def on_final(document: StageDocument, *, actor: User) -> None:
             replaced_by_document_id=document.id,
         )
     )
-    changes = audit.diff(targets.data or {}, document.data or {})
-    targets.data = dict(document.data)
+    # The adjustment carries the changed targets; its own fields (reason, assessment) stay with it.
+    new_data = {**targets.data, **{k: v for k, v in document.data.items() if k in targets.data}}
+    changes = audit.diff(targets.data or {}, new_data)
+    targets.data = new_data
     targets.revision += 1
     db.session.add(
         DocumentEvent(

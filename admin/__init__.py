@@ -14,10 +14,11 @@ def init_admin(app):
         WorklistView,
         worklist_badge,
     )
+    from admin.listviews import ListViewAdmin
     from admin.pages import AccountView, HomeView
     from admin.projects import ProjectAdmin
     from admin.views import AuditAdmin, FiscalYearAdmin, UnitAdmin, UserAdmin
-    from zyperf.models import AuditEntry, FiscalYear, Project, Unit, User
+    from zyperf.models import AuditEntry, FiscalYear, ListView, Project, Unit, User
 
     admin_site = Admin(
         app,
@@ -37,6 +38,9 @@ def init_admin(app):
         FiscalYearAdmin(FiscalYear, name="预算年度设置", endpoint="admin_years", category=settings)
     )
     admin_site.add_view(AuditAdmin(AuditEntry, name="审计日志", endpoint="admin_audit", category=settings))
+    admin_site.add_view(
+        ListViewAdmin(ListView, name="列表设置", endpoint="admin_list_views", category=settings)
+    )
     admin_site.add_view(WorkflowDiagramView(name="审批流程图", endpoint="admin_workflows", category=settings))
     admin_site.add_view(AccountView(name="我的账户", endpoint="account", url="/account"))
     app.context_processor(lambda: {"worklist_badge": worklist_badge})

@@ -5,17 +5,16 @@ from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from admin.base import SecureBaseView, actor
 from forms.builder import build_stage_form
 from forms.decisions import NewDocumentForm, TransitionForm
 from zyperf.errors import DomainError, NotFound
 from zyperf.extensions import db
-from zyperf.models import KIND_LABELS, DocumentKind, Project, StageDocument
+from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, Project, StageDocument, Unit
 from zyperf.permissions import Action, can, get_visible_or_404, require, scoped
 from zyperf.services import documents as document_service
-from zyperf.services import workflow
+from zyperf.services import listviews, workflow
 from zyperf.services.definitions import EXTRA_COLUMNS, TABLE_COLUMNS
 from zyperf.services.worklist import due_date, outstanding_by_unit, worklist
 from zyperf.transitions import ACTION_LABELS, SCOPE_LABELS, STATE_LABELS, WORKFLOWS, roles_label, state_label
@@ -26,33 +25,34 @@ class DocumentsView(SecureBaseView):
 
     @expose("/")
     def index(self):
+        """The list as the admins configured it for this kind and the user's role (列表设置)."""
         user = actor()
-        stmt = scoped(select(StageDocument), user).options(
-            selectinload(StageDocument.project),
-            selectinload(StageDocument.unit),
-            selectinload(StageDocument.fiscal_year),
-        )
-        kind, state = request.args.get("kind"), request.args.get("state")
-        if kind:
-            stmt = stmt.where(StageDocument.kind == kind)
-        if state:
-            stmt = stmt.where(StageDocument.state == state)
-        rows = db.session.scalars(stmt.order_by(StageDocument.id.desc())).all()
+        args = request.args.to_dict()
+        config = listviews.resolve(user, args.get("kind") or None)
+        page = listviews.list_page(user, config, args)
         approvable = {
-            d.id for d in rows if any(a.action.value == "approve" for a in workflow.allowed_actions(user, d))
+            d.id
+            for d in page.rows
+            if any(a.action.value == "approve" for a in workflow.allowed_actions(user, d))
         }
         projects = db.session.scalars(scoped(select(Project), user).order_by(Project.id)).all()
+        units = db.session.scalars(scoped(select(Unit), user).order_by(Unit.sort_order)).all()
+        years = db.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())).all()
         return self.render(
             "admin/documents/list.html",
-            rows=rows,
+            page=page,
+            list_config=config,
+            args=args,
+            column_labels=listviews.COLUMNS,
+            sortable=listviews.SORTS,
+            cell=listviews.cell,
             approvable=approvable,
             kinds=KIND_LABELS,
             states=STATE_LABELS,
-            state_label=state_label,
+            units=units,
+            years=years,
             projects=[p for p in projects if can(user, Action.CREATE_DOCUMENT, ("monitoring", p.unit_id))],
             new_form=NewDocumentForm(formdata=None),
-            selected_kind=kind,
-            selected_state=state,
         )
 
     @expose("/<int:doc_id>")
@@ -72,6 +72,9 @@ class DocumentsView(SecureBaseView):
             table_columns=TABLE_COLUMNS | EXTRA_COLUMNS,
             actions=workflow.allowed_actions(user, document),
             can_edit=can(user, Action.EDIT_DOCUMENT, document),
+            newer_form=document_service.newer_form_version(document)
+            if can(user, Action.EDIT_DOCUMENT, document)
+            else None,
             form=TransitionForm(formdata=None, version=document.version),
             state_label=state_label,
             action_labels=ACTION_LABELS,
@@ -144,6 +147,17 @@ class DocumentsView(SecureBaseView):
             flash("已保存", "success")
             return redirect(url_for(".detail", doc_id=document.id), code=303)
         return self.render("admin/documents/edit.html", document=document, form=None, definition=None)
+
+    @expose("/<int:doc_id>/move-form", methods=["POST"])
+    def move_form(self, doc_id: int):
+        user = actor()
+        document = get_visible_or_404(user, StageDocument, doc_id)
+        document_service.move_to_newest_form(
+            document, actor=user, expected_version=request.form.get("version", type=int)
+        )
+        db.session.commit()
+        flash(f"已改用第 {document.form_version} 版表单", "success")
+        return redirect(url_for(".edit", doc_id=doc_id), code=303)
 
     @expose("/new", methods=["POST"])
     def new(self):

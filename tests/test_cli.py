@@ -82,3 +82,28 @@ def test_create_user_refuses_bad_input(app, bureau):
     )
     assert unit.exit_code != 0 and "没有编码为 nope" in unit.output
     assert runner.invoke(args=["create-token", "nobody"]).exit_code != 0
+
+
+def test_apply_goes_through_the_workflow(app, bureau):
+    from tests.filling import complete_data
+    from zyperf.models import StageDocument
+    from zyperf.services import documents
+
+    project = db.session.scalar(
+        select(Project).where(Project.name == "耕地保护补偿资金", Project.fiscal_year.has(year=2026))
+    )
+    doc = documents.create_document(
+        "monitoring", actor=bureau["gengdi"], project=project, data=complete_data("monitoring")
+    )
+    db.session.commit()
+    runner = app.test_cli_runner()
+    ok = runner.invoke(args=["apply", str(doc.id), "submit", "--actor", "gengdi"])
+    assert ok.exit_code == 0, ok.output
+    refused = runner.invoke(args=["apply", str(doc.id), "approve", "--actor", "finance"])
+    assert refused.exit_code != 0 and "科室（单位）负责人" in refused.output
+    hidden = runner.invoke(args=["apply", str(doc.id), "approve", "--actor", "guihua"])
+    assert hidden.exit_code != 0 and "未找到" in hidden.output
+    no_comment = runner.invoke(args=["apply", str(doc.id), "return", "--actor", "gengdi_head"])
+    assert no_comment.exit_code != 0 and "意见" in no_comment.output
+    db.session.expire_all()
+    assert db.session.get(StageDocument, doc.id).state == "submitted"

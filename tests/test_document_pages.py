@@ -131,3 +131,45 @@ def test_outstanding_and_diagram_pages(client_for, bureau):
     diagram = client_for(bureau["admin"]).get("/admin/admin_workflows/").get_data(as_text=True)
     assert "绩效目标" in diagram and "分管领导" in diagram and "职责分离" in diagram
     assert client_for(bureau["finance"]).get("/admin/admin_workflows/").status_code == 403
+
+
+def test_document_page_queries_do_not_grow_with_indicator_rows(client_for, bureau):
+    from sqlalchemy import event
+
+    from zyperf.services import documents
+
+    staff = bureau["guihua"]
+    client = client_for(staff)
+    project = continuing_project()
+
+    def rows(n):
+        half = ["产出指标", "数量指标"], ["效益指标", "社会效益指标"]
+        return [
+            {"level1": half[i % 2][0], "level2": half[i % 2][1], "level3": f"指标{i}", "nature": "≥",
+             "value": "1", "unit": "个", "weight": str(90 / n)}
+            for i in range(n)
+        ]  # fmt: skip
+
+    def queries(path):
+        db.session.expire_all()
+        seen = []
+        listener = lambda *a: seen.append(1)
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    small = documents.create_document(
+        "performance_targets", actor=staff, project=project, data={"indicators": rows(2)}
+    )
+    other = db.session.scalar(select(Project).where(Project.name == "中心城区控制性详细规划修编"))
+    large = documents.create_document(
+        "performance_targets", actor=staff, project=other, data={"indicators": rows(40)}
+    )
+    db.session.commit()
+    for page in ("", "/edit"):
+        assert queries(f"/documents/{small.id}{page}") == queries(f"/documents/{large.id}{page}")
+    html = client.get(f"/documents/{large.id}").get_data(as_text=True)
+    assert html.count("指标39") == 1

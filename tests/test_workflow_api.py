@@ -366,3 +366,28 @@ def test_formula_and_html_text_is_stored_as_plain_text(client, bureau):
         headers=staff,
     ).json
     assert doc["data"]["remarks"] == hostile
+
+
+def test_worklist_due_dates_and_overdue(app, bureau):
+    from datetime import date
+
+    from zyperf.services import documents, workflow
+    from zyperf.services.worklist import outstanding_by_unit, worklist
+
+    staff, head = bureau["guihua"], bureau["guihua_head"]
+    project = continuing_project("guihua")
+    doc = documents.create_document(
+        "monitoring", actor=staff, project=project, data=complete_data("monitoring")
+    )
+    workflow.apply(doc, "submit", actor=staff, expected_version=doc.version)
+    db.session.commit()
+    due = project.fiscal_year.monitoring_due
+    before = worklist(head, today=date(due.year, due.month, 1))
+    assert [(i.document.id, i.due, i.overdue) for i in before] == [(doc.id, due, False)]
+    after = worklist(head, today=date(due.year + 1, 1, 1))
+    assert after[0].overdue is True
+    overview = outstanding_by_unit(bureau["finance"], today=date(due.year + 1, 1, 1))
+    row = next(r for r in overview if r["unit"].code == "guihua")
+    assert row["open"] == 1 and row["overdue"] == 1 and row["by_state"] == {"submitted": 1}
+    # While it waits for the head, it is not on the staff member's list (withdrawing is not waiting).
+    assert worklist(staff) == []

@@ -97,3 +97,34 @@ def register_commands(app):
         token = create(user, name=name, actor=None)
         db.session.commit()
         click.echo(token)
+
+    @app.cli.command("apply")
+    @click.argument("document_id", type=int)
+    @click.argument("action")
+    @click.option("--actor", "username", required=True, help="以哪位用户的身份办理")
+    @click.option("--comment", default="", help="意见（退回、录入评审意见时必填）")
+    @click.option("--conclusion", default=None, help="市财政局评审结论（录入评审意见时）")
+    def apply_command(document_id, action, username, comment, conclusion):
+        """对阶段文档进行一次办理（与页面、API 走同一服务和同样的检查）。"""
+        from zyperf.models import StageDocument, User
+        from zyperf.permissions import get_visible_or_404
+        from zyperf.services import workflow
+
+        user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+        if user is None:
+            raise click.ClickException(f"用户 {username} 不存在")
+        try:
+            document = get_visible_or_404(user, StageDocument, document_id)
+            workflow.apply(
+                document,
+                action,
+                actor=user,
+                expected_version=document.version,
+                comment=comment,
+                params={"conclusion": conclusion} if conclusion else {},
+            )
+            db.session.commit()
+        except DomainError as err:
+            db.session.rollback()
+            raise click.ClickException(err.message) from None
+        click.echo(f"文档 {document.id} 现为「{document.state}」，版本 {document.version}")

@@ -25,6 +25,7 @@ from zyperf.models.documents import (
     DocumentRevision,
     StageDocument,
 )
+from zyperf.models.listviews import ListView
 from zyperf.models.projects import TEMPLATE_FAMILIES, FiscalYear, Project
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "FiscalYear",
     "FormDefinition",
     "IndicatorCategory",
+    "ListView",
     "LoginThrottle",
     "Project",
     "PublishedDefinitionImmutable",

@@ -193,3 +193,43 @@ def on_final(document: StageDocument, *, actor: User) -> None:
         )
     )
     audit.record(actor, "document.adjusted", targets, changes=changes)
+
+
+def move_to_newest_form(
+    document: StageDocument, *, actor: User, expected_version: int | None
+) -> StageDocument:
+    """Re-base an editable document on the newest published form of its kind and year: an explicit,
+    recorded step (documents otherwise keep their form version). Values of fields the new form no
+    longer has are dropped from the data but kept in the history entry. Flushes."""
+    require(actor, Action.EDIT_DOCUMENT, document)
+    lock_for_update(document)
+    if expected_version is None or int(expected_version) != document.version:
+        raise StaleVersion()
+    newest = definitions.published_definition(document.kind, document.fiscal_year)
+    if newest is None or newest.version == document.form_version:
+        raise InvalidTransition("没有更新的已发布表单版本")
+    keys = {f["key"] for f in newest.fields}
+    kept = {k: v for k, v in (document.data or {}).items() if k in keys}
+    data = definitions.validate_data(newest, kept, complete=False)
+    changes = audit.diff(document.data or {}, data) | {
+        "form_version": [document.form_version, newest.version]
+    }
+    comment = f"表单由第 {document.form_version} 版改为第 {newest.version} 版"
+    document.form_version, document.data = newest.version, data
+    document.last_edited_by_id, document.updated_at = actor.id, utcnow()
+    db.session.add(
+        DocumentEvent(
+            document_id=document.id, actor_id=actor.id, action="move_form", comment=comment, changes=changes
+        )
+    )
+    audit.record(actor, "document.move_form", document, summary=comment, changes=changes)
+    flush_or_stale(document)
+    return document
+
+
+def newer_form_version(document: StageDocument) -> int | None:
+    """The newest published form version when it is newer than the document's, else None."""
+    newest = definitions.published_definition(document.kind, document.fiscal_year)
+    if newest is None or document.form_version is None or newest.version <= document.form_version:
+        return None
+    return newest.version

@@ -10,6 +10,7 @@ from zyperf.extensions import db
 from zyperf.models import DocumentKind, StageDocument, User
 from zyperf.permissions import scoped
 from zyperf.services.workflow import AllowedAction, allowed_actions
+from zyperf.transitions import DocumentAction
 
 DUE_FIELDS = {
     DocumentKind.EX_ANTE_ASSESSMENT: "ex_ante_due",
@@ -54,7 +55,8 @@ def worklist(user: User, *, today: date | None = None) -> list[WorkItem]:
     today = today or date.today()
     items = []
     for document in open_documents(user):
-        actions = allowed_actions(user, document)
+        # Withdrawing is possible but never *waiting*: it alone puts nothing on a worklist.
+        actions = [a for a in allowed_actions(user, document) if a.action is not DocumentAction.WITHDRAW]
         if not actions:
             continue
         due = due_date(document)

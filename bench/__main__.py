@@ -1,0 +1,6 @@
+"""Run every benchmark: python -m bench. Each prints ratios against a baseline measured in the same run."""
+
+from bench import bench_forms, bench_transitions
+
+bench_transitions.main()
+bench_forms.main()

@@ -1,0 +1,225 @@
+"""Configurable document lists: which columns, filters, search fields and default sort each role sees
+for each stage kind. Admins choose; the list page and the API-independent query here honour it."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
+
+from zyperf.errors import ValidationFailed
+from zyperf.extensions import db
+from zyperf.models import (
+    KIND_LABELS,
+    DocumentKind,
+    FiscalYear,
+    ListView,
+    Project,
+    Role,
+    StageDocument,
+    Unit,
+    User,
+)
+from zyperf.permissions import Action, require, scoped
+from zyperf.services import audit
+from zyperf.transitions import state_label
+
+COLUMNS = {
+    "id": "编号",
+    "year": "年度",
+    "unit": "科室（单位）",
+    "project": "项目",
+    "project_code": "项目编码",
+    "kind": "类型",
+    "state": "状态",
+    "form_version": "表单版本",
+    "updated_at": "更新时间",
+    "submitted_at": "送审时间",
+}
+FILTERS = {"kind": "类型", "state": "状态", "year": "年度", "unit": "科室（单位）"}
+SEARCH_FIELDS = {"project": "项目名称", "project_code": "项目编码", "unit": "科室（单位）名称"}
+SORTS = {
+    "id": StageDocument.id,
+    "year": FiscalYear.year,
+    "unit": Unit.sort_order,
+    "project": Project.name,
+    "state": StageDocument.state,
+    "updated_at": StageDocument.updated_at,
+    "submitted_at": StageDocument.submitted_at,
+}
+SORT_LABELS = {k: COLUMNS[k] for k in SORTS}
+ROLE_ORDER = [Role.STAFF, Role.SECTION_HEAD, Role.DIVISION_LEADER, Role.FINANCE, Role.PRINCIPAL]
+
+
+@dataclass
+class ListConfig:
+    columns: list[str] = field(
+        default_factory=lambda: ["id", "year", "unit", "project", "kind", "state", "updated_at"]
+    )
+    filters: list[str] = field(default_factory=lambda: ["kind", "state", "year"])
+    search_fields: list[str] = field(default_factory=lambda: ["project", "project_code"])
+    default_sort: str = "-updated_at"
+    page_size: int = 50
+
+
+def resolve(user: User, kind: str | None) -> ListConfig:
+    """The most specific configuration for the user's roles and the kind shown: (kind, role),
+    (kind, any role), (any kind, role), (any, any), else the built-in default. One query."""
+    roles = [r.value for r in ROLE_ORDER if user.has_role(r)]
+    rows = db.session.scalars(select(ListView)).all()
+
+    def rank(row: ListView):
+        if row.kind not in (None, kind) or (row.role is not None and row.role not in roles):
+            return None
+        role_rank = roles.index(row.role) if row.role else len(roles)
+        return (0 if row.kind else 1, 0 if row.role else 1, role_rank)
+
+    ranked = sorted((r for r in rows if rank(r) is not None), key=rank)
+    if not ranked:
+        return ListConfig()
+    best = ranked[0]
+    return ListConfig(
+        list(best.columns), list(best.filters), list(best.search_fields), best.default_sort, best.page_size
+    )
+
+
+def _check(values, allowed: dict, key: str, errors: dict) -> list[str]:
+    values = list(values or [])
+    unknown = [v for v in values if v not in allowed]
+    if unknown:
+        errors[key] = [f"未知的选项：{'、'.join(map(str, unknown))}"]
+    if len(set(values)) != len(values):
+        errors.setdefault(key, []).append("选项重复")
+    return values
+
+
+def save_list_view(
+    view: ListView | None,
+    *,
+    actor: User,
+    kind,
+    role,
+    columns,
+    filters,
+    search_fields,
+    default_sort,
+    page_size,
+) -> ListView:
+    """Create or change one list configuration after checking every choice. Flushes; caller commits."""
+    require(actor, Action.MANAGE_SETTINGS)
+    errors: dict[str, list[str]] = {}
+    kind = kind or None
+    role = role or None
+    if kind is not None and kind not in DocumentKind._value2member_map_:
+        errors["kind"] = ["未知的文档类型"]
+    if role is not None and role not in Role._value2member_map_:
+        errors["role"] = ["未知的角色"]
+    columns = _check(columns, COLUMNS, "columns", errors)
+    if not columns and "columns" not in errors:
+        errors["columns"] = ["至少选择一列"]
+    filters = _check(filters, FILTERS, "filters", errors)
+    search_fields = _check(search_fields, SEARCH_FIELDS, "search_fields", errors)
+    if (default_sort or "").lstrip("-") not in SORTS:
+        errors["default_sort"] = ["未知的排序方式"]
+    try:
+        page_size = int(page_size)
+    except (TypeError, ValueError):
+        page_size = 0
+    if not 5 <= page_size <= 500:
+        errors["page_size"] = ["每页条数应在 5 到 500 之间"]
+    same = select(ListView).where(
+        ListView.kind.is_(None) if kind is None else ListView.kind == kind,
+        ListView.role.is_(None) if role is None else ListView.role == role,
+    )
+    other = db.session.scalar(same)
+    if other is not None and other is not view:
+        errors["role"] = ["该类型与角色的列表设置已存在，请修改原有设置"]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    creating = view is None
+    view = view or ListView()
+    before = {} if creating else {"kind": view.kind, "role": view.role, "columns": view.columns, "filters": view.filters,
+                                  "search_fields": view.search_fields, "default_sort": view.default_sort, "page_size": view.page_size}  # fmt: skip
+    after = {"kind": kind, "role": role, "columns": columns, "filters": filters, "search_fields": search_fields,
+             "default_sort": default_sort, "page_size": page_size}  # fmt: skip
+    for key, value in after.items():
+        setattr(view, key, value)
+    db.session.add(view)
+    db.session.flush()
+    audit.record(
+        actor, "listview." + ("create" if creating else "update"), view, changes=audit.diff(before, after)
+    )
+    return view
+
+
+@dataclass
+class Page:
+    rows: list[StageDocument]
+    total: int
+    page: int
+    pages: int
+
+
+def document_query(user: User, config: ListConfig, args: dict) -> Select:
+    """Scoped documents with the configured filters, search and sort applied, list columns eager-loaded."""
+    stmt = (
+        scoped(select(StageDocument), user)
+        .join(StageDocument.fiscal_year)
+        .join(StageDocument.unit)
+        .outerjoin(StageDocument.project)
+        .options(
+            selectinload(StageDocument.project),
+            selectinload(StageDocument.unit),
+            selectinload(StageDocument.fiscal_year),
+        )
+    )
+    if "kind" in config.filters and args.get("kind"):
+        stmt = stmt.where(StageDocument.kind == args["kind"])
+    if "state" in config.filters and args.get("state"):
+        stmt = stmt.where(StageDocument.state == args["state"])
+    if "year" in config.filters and str(args.get("year", "")).isdigit():
+        stmt = stmt.where(FiscalYear.year == int(args["year"]))
+    if "unit" in config.filters and args.get("unit"):
+        stmt = stmt.where(Unit.code == args["unit"])
+    term = (args.get("q") or "").strip()[:100]
+    if term and config.search_fields:
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        columns = {"project": Project.name, "project_code": Project.code, "unit": Unit.name}
+        stmt = stmt.where(or_(*(columns[f].ilike(like, escape="\\") for f in config.search_fields)))
+    sort = args.get("sort") if (args.get("sort") or "").lstrip("-") in SORTS else config.default_sort
+    column = SORTS[sort.lstrip("-")]
+    order = column.desc() if sort.startswith("-") else column.asc()
+    return stmt.order_by(order, StageDocument.id.desc())
+
+
+def list_page(user: User, config: ListConfig, args: dict) -> Page:
+    from sqlalchemy import func
+
+    stmt = document_query(user, config, args)
+    total = db.session.scalar(stmt.with_only_columns(func.count(StageDocument.id)).order_by(None))
+    pages = max(1, -(-total // config.page_size))
+    page = min(max(1, int(args["page"]) if str(args.get("page", "")).isdigit() else 1), pages)
+    rows = db.session.scalars(stmt.limit(config.page_size).offset((page - 1) * config.page_size)).all()
+    return Page(rows, total, page, pages)
+
+
+def cell(document: StageDocument, column: str) -> str:
+    """The text of one list cell."""
+    if column == "id":
+        return str(document.id)
+    if column == "year":
+        return str(document.fiscal_year.year)
+    if column == "unit":
+        return document.unit.name
+    if column == "project":
+        return document.project.name if document.project else "部门整体"
+    if column == "project_code":
+        return (document.project.code or "") if document.project else ""
+    if column == "kind":
+        return KIND_LABELS[DocumentKind(document.kind)]
+    if column == "state":
+        return state_label(document.state)
+    if column == "form_version":
+        return f"第 {document.form_version} 版" if document.form_version else "—"
+    value = getattr(document, column)
+    return value.strftime("%Y-%m-%d %H:%M") if value else "—"

@@ -2,6 +2,7 @@
 bureau, and clients logged in as each role. Nothing mocks the database."""
 
 import os
+import shutil
 
 import pytest
 from flask import g, has_app_context
@@ -54,9 +55,37 @@ def _reset_postgres(app):
             db.session.commit()
 
 
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory):
+    """Two SQLite files made once per run: the empty schema, and the schema with the demo bureau.
+    Each test copies one (a file copy costs far less than creating and seeding)."""
+    if PG_URL:
+        return None
+    from zyperf.seeding import seed_demo
+
+    folder = tmp_path_factory.mktemp("templates")
+    empty, seeded = folder / "empty.sqlite", folder / "seeded.sqlite"
+    app = make_app(f"sqlite:///{empty}")
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    shutil.copy(empty, seeded)
+    app = make_app(f"sqlite:///{seeded}")
+    with app.app_context():
+        seed_demo()
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return {"empty": empty, "seeded": seeded}
+
+
 @pytest.fixture
-def database_url(tmp_path):
-    return PG_URL or f"sqlite:///{tmp_path / 'test.sqlite'}"
+def database_url(tmp_path, sqlite_templates):
+    if PG_URL:
+        return PG_URL
+    path = tmp_path / "test.sqlite"
+    shutil.copy(sqlite_templates["empty"], path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture
@@ -64,9 +93,6 @@ def app(database_url):
     app = make_app(database_url)
     if PG_URL:
         _reset_postgres(app)
-    else:
-        with app.app_context():
-            db.create_all()
     yield app
     with app.app_context():
         db.session.remove()
@@ -90,12 +116,18 @@ def other_app(database_url):
 
 
 @pytest.fixture
-def bureau(app):
-    """The demo bureau (units, users, years, projects), committed."""
-    from zyperf.seeding import seed_demo
+def bureau(app, database_url, sqlite_templates):
+    """The demo bureau (units, users, years, projects, published forms), committed."""
+    if PG_URL:
+        from zyperf.seeding import seed_demo
 
-    seed_demo()
-    db.session.commit()
+        seed_demo()
+        db.session.commit()
+    else:
+        # Swap in the seeded copy: nothing has been written yet, so nothing is lost.
+        db.session.remove()
+        db.engine.dispose()
+        shutil.copy(sqlite_templates["seeded"], database_url.removeprefix("sqlite:///"))
     return {u.username: u for u in db.session.scalars(select(User))}
 
 

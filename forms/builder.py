@@ -90,23 +90,60 @@ _ROW_KEY = re.compile(r"^(\d{1,4})-([a-z0-9]+)$")
 
 
 class IndicatorTableWidget:
-    """A plain grid of inputs named `<key>-<i>-<column>`, plus one blank row; values are escaped."""
+    """A grid of inputs named `<key>-<i>-<column>` with blank rows to fill (values escaped). 一级, 二级
+    and 指标性质 offer the catalog's and the canonical values as suggestions (datalist); the checker
+    still decides. A small inline script adds rows."""
+
+    BLANK_ROWS = 3
+    LISTS = {"level1": "l1", "level2": "l2", "nature": "nature"}
 
     def __call__(self, field, **kwargs):
         columns = dict(defs.TABLE_COLUMNS)
         columns.update({c: defs.EXTRA_COLUMNS[c] for c in field.spec.get("extra_columns") or []})
-        rows = [r for r in (field.data or []) if isinstance(r, dict)] + [{}]
+        rows = [r for r in (field.data or []) if isinstance(r, dict)] + [{}] * self.BLANK_ROWS
         head = Markup("").join(Markup("<th>{}</th>").format(label) for label in columns.values())
-        cell = Markup('<td><input name="{}-{}-{}" value="{}"></td>')
+        cell = Markup('<td><input name="{}-{}-{}" value="{}"{}></td>')
+
+        def list_attr(col):
+            return (
+                Markup(' list="{}-{}"').format(field.id, self.LISTS[col]) if col in self.LISTS else Markup("")
+            )
+
         body = Markup("").join(
             Markup("<tr>{}</tr>").format(
-                Markup("").join(cell.format(field.name, i, col, row.get(col) or "") for col in columns)
+                Markup("").join(
+                    cell.format(
+                        field.name, i, col, "" if row.get(col) is None else row.get(col), list_attr(col)
+                    )
+                    for col in columns
+                )
             )
             for i, row in enumerate(rows)
         )
+        catalog = field.catalog()
+        options = {
+            "l1": dict.fromkeys(a for a, _ in catalog),
+            "l2": dict.fromkeys(b for _, b in catalog),
+            "nature": dict.fromkeys(("=", "≥", "≤", "定性")),
+        }
+        datalists = Markup("").join(
+            Markup('<datalist id="{}-{}">{}</datalist>').format(
+                field.id, name, Markup("").join(Markup('<option value="{}">').format(v) for v in values)
+            )
+            for name, values in options.items()
+        )
+        add_row = Markup(
+            '<button type="button" class="btn btn-sm btn-outline-secondary mt-1" data-add-row="{}">添加一行</button>'
+            "<script>document.querySelectorAll('[data-add-row]').forEach(function (b) {{"
+            "if (b.dataset.bound) return; b.dataset.bound = 1; b.addEventListener('click', function () {{"
+            "var body = document.getElementById(b.dataset.addRow).tBodies[0], last = body.rows[body.rows.length - 1];"
+            "var row = last.cloneNode(true), n = body.rows.length;"
+            "row.querySelectorAll('input').forEach(function (i) {{ i.value = '';"
+            "i.name = i.name.replace(/-\\d+-/, '-' + n + '-'); }}); body.appendChild(row); }}); }});</script>"
+        ).format(field.id)
         return Markup(
-            '<table class="indicator-table" id="{}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>'
-        ).format(field.id, head, body)
+            '<table class="indicator-table" id="{}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>{}{}'
+        ).format(field.id, head, body, datalists, add_row)
 
 
 class IndicatorTableField(Field):
@@ -116,6 +153,7 @@ class IndicatorTableField(Field):
     widget = IndicatorTableWidget()
 
     def __init__(self, label=None, validators=None, spec=None, **kwargs):
+        self._form = kwargs.get("_form")  # for the catalog suggestions; WTForms keeps only its meta
         super().__init__(label, validators, **kwargs)
         self.spec = spec or {}
 
@@ -151,6 +189,11 @@ class IndicatorTableField(Field):
 
     def raw_value(self):
         return self.data
+
+    def catalog(self):
+        """(一级, 二级) pairs for the suggestions, from the form's check context (loaded once)."""
+        form = getattr(self, "_form", None)
+        return form.check_context().catalog if form is not None else ()
 
     def _value(self):
         return json.dumps(self.data, ensure_ascii=False)

@@ -39,6 +39,24 @@ def _check_data(data, definition: FormDefinition | None) -> dict:
     return definitions.validate_data(definition, data, complete=False)
 
 
+PROJECT_AMOUNT_FIELDS = {
+    "total_amount": "total_amount",
+    "fiscal_amount": "fiscal_amount",
+    "other_amount": "other_amount",
+}
+
+
+def _with_project_amounts(
+    data: dict | None, definition: FormDefinition | None, project: Project | None
+) -> dict | None:
+    """A new document starts with the project's amounts where its form asks for them (staff check them)."""
+    if definition is None or project is None:
+        return data
+    keys = {f["key"] for f in definition.fields}
+    prefill = {k: str(getattr(project, attr)) for k, attr in PROJECT_AMOUNT_FIELDS.items() if k in keys}
+    return prefill | (data or {}) if prefill else data
+
+
 def definition_of(document: StageDocument) -> FormDefinition | None:
     """The form version the document was created with; it keeps it until moved explicitly."""
     if document.form_version is None:
@@ -73,7 +91,7 @@ def create_document(
         unit, project_id, fiscal_year_id = project.unit, project.id, project.fiscal_year_id
     require(actor, Action.CREATE_DOCUMENT, (kind.value, unit.id))
     definition = definitions.published_definition(kind, fiscal_year or project.fiscal_year)
-    data = _check_data(data, definition)
+    given, data = data, _check_data(_with_project_amounts(data, definition, project), definition)
 
     same = select(StageDocument).where(
         StageDocument.kind == kind.value,
@@ -94,10 +112,9 @@ def create_document(
         if any(d.state != State.FINAL for d in db.session.scalars(same)):
             raise InvalidTransition("该项目已有一份进行中的绩效目标调整")
         sequence = (db.session.scalar(same.with_only_columns(func.max(StageDocument.sequence))) or 0) + 1
-        if not data:  # start from the approved targets, as far as the adjustment form has those fields
+        if not given:  # start from the approved targets, as far as the adjustment form has those fields
             keys = {f["key"] for f in definition.fields} if definition else set(parent.data)
-            data = {k: v for k, v in parent.data.items() if k in keys}
-        data = _check_data(data, definition)
+            data = _check_data({k: v for k, v in parent.data.items() if k in keys}, definition)
     elif db.session.scalar(same) is not None:
         raise InvalidTransition(f"该项目本年度已有「{kind.label}」文档")
 

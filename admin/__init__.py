@@ -7,6 +7,7 @@ from flask_admin.theme import Bootstrap4Theme
 
 
 def init_admin(app):
+    from admin.definitions import FormDesignerView, IndicatorCategoryAdmin
     from admin.documents import (
         DocumentsView,
         OutstandingView,
@@ -17,7 +18,7 @@ def init_admin(app):
     from admin.pages import AccountView, HomeView
     from admin.projects import ProjectAdmin
     from admin.views import AuditAdmin, FiscalYearAdmin, UnitAdmin, UserAdmin
-    from zyperf.models import AuditEntry, FiscalYear, Project, Unit, User
+    from zyperf.models import AuditEntry, FiscalYear, IndicatorCategory, Project, Unit, User
 
     admin_site = Admin(
         app,
@@ -35,6 +36,12 @@ def init_admin(app):
     admin_site.add_view(UserAdmin(User, name="用户", endpoint="admin_users", category=settings))
     admin_site.add_view(
         FiscalYearAdmin(FiscalYear, name="预算年度设置", endpoint="admin_years", category=settings)
+    )
+    admin_site.add_view(FormDesignerView(name="表单设计", endpoint="admin_forms", category=settings))
+    admin_site.add_view(
+        IndicatorCategoryAdmin(
+            IndicatorCategory, name="指标库", endpoint="admin_indicators", category=settings
+        )
     )
     admin_site.add_view(AuditAdmin(AuditEntry, name="审计日志", endpoint="admin_audit", category=settings))
     admin_site.add_view(WorkflowDiagramView(name="审批流程图", endpoint="admin_workflows", category=settings))

@@ -295,6 +295,8 @@ class FormDesignerView(SecureBaseView):
             definition = self._definition(definition.id)
             if field_form is not None:
                 field_form.show(err, key)
+            if field_form is None and json_form is None:  # a delete or move
+                flash("保存失败：" + "；".join(m for ms in (err.fields or {}).values() for m in ms), "error")
             if json_form is not None:
                 messages = [m for ms in (err.fields or {}).values() for m in ms] or [err.message]
                 json_form.fields_json.errors = messages

@@ -449,3 +449,13 @@ def test_indicator_catalog_admin_creates_with_audit_and_never_deletes(admin_clie
     )
     db.session.rollback()
     assert db.session.get(IndicatorCategory, row.id) is not None
+
+
+def test_deleting_the_last_field_is_refused(admin_client, draft):
+    url = f"{BASE}/{draft.id}"
+    admin_client.post(f"{url}/json", data={"fields_json": '[{"key": "a", "label": "甲", "type": "text"}]'})
+    response = admin_client.post(f"{url}/fields/a/delete")
+    assert response.status_code == 422
+    assert "表单至少需要一个字段" in response.get_data(as_text=True)
+    assert keys(draft.id) == ["a"]
+    assert admin_client.post(f"{url}/fields/nosuch/delete").status_code == 404

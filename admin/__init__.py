@@ -7,6 +7,7 @@ from flask_admin.theme import Bootstrap4Theme
 
 
 def init_admin(app):
+    from admin.definitions import FormDesignerView, IndicatorCategoryAdmin
     from admin.documents import (
         DocumentsView,
         OutstandingView,
@@ -18,7 +19,7 @@ def init_admin(app):
     from admin.pages import AccountView, HomeView
     from admin.projects import ProjectAdmin
     from admin.views import AuditAdmin, FiscalYearAdmin, UnitAdmin, UserAdmin
-    from zyperf.models import AuditEntry, FiscalYear, ListView, Project, Unit, User
+    from zyperf.models import AuditEntry, FiscalYear, IndicatorCategory, ListView, Project, Unit, User
 
     admin_site = Admin(
         app,
@@ -36,6 +37,12 @@ def init_admin(app):
     admin_site.add_view(UserAdmin(User, name="用户", endpoint="admin_users", category=settings))
     admin_site.add_view(
         FiscalYearAdmin(FiscalYear, name="预算年度设置", endpoint="admin_years", category=settings)
+    )
+    admin_site.add_view(FormDesignerView(name="表单设计", endpoint="admin_forms", category=settings))
+    admin_site.add_view(
+        IndicatorCategoryAdmin(
+            IndicatorCategory, name="指标库", endpoint="admin_indicators", category=settings
+        )
     )
     admin_site.add_view(AuditAdmin(AuditEntry, name="审计日志", endpoint="admin_audit", category=settings))
     admin_site.add_view(

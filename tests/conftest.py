@@ -3,16 +3,19 @@ bureau, and clients logged in as each role. Nothing mocks the database."""
 
 import os
 import shutil
+import threading
 
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
+from werkzeug.serving import make_server
 
 from zyperf import create_app
 from zyperf.config import TestConfig
 from zyperf.extensions import db
 from zyperf.models import User
+from zyperf.seeding import DEMO_PASSWORD
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 _pg_schema_ready = False
@@ -195,3 +198,53 @@ def client_for(app):
         return c
 
     return _client
+
+
+# --- Browser tests: Debian's chromium through Playwright, the app served on loopback -------------
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        if os.environ.get("ZYPERF_REQUIRE_BROWSER"):
+            pytest.fail("chromium is not installed (apt-get install chromium fonts-noto-cjk)")
+        pytest.skip("chromium is not installed")
+    return path
+
+
+@pytest.fixture
+def served(app, bureau):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    executable = _chromium()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=executable,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
+        )
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def browser_login(page, base, username):
+    page.goto(f"{base}/login")
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit]")

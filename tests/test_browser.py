@@ -1,62 +1,10 @@
 """A person in a real browser: Debian's chromium driven by Playwright, against the app on loopback."""
 
-import os
-import shutil
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
-from zyperf.seeding import DEMO_PASSWORD
+from tests.conftest import browser_login as login
 
 pytestmark = pytest.mark.browser
-
-
-def _chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        if os.environ.get("ZYPERF_REQUIRE_BROWSER"):
-            pytest.fail("chromium is not installed (apt-get install chromium fonts-noto-cjk)")
-        pytest.skip("chromium is not installed")
-    return path
-
-
-@pytest.fixture
-def served(app, bureau):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
-
-
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    executable = _chromium()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-            ],
-        )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
-def login(page, base, username):
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
 
 
 def test_staff_logs_in_and_sees_chinese_menu_and_own_projects(served, page, tmp_path):

@@ -1,0 +1,121 @@
+"""Issue 4 in a real browser: an admin adds a required field to the 2026 monitoring form and publishes
+it; a 科室 staff member's new monitoring document shows it, and 送审 is refused until it is filled."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import browser_login as login
+from tests.filling import value_for
+from zyperf.extensions import db
+from zyperf.models import FiscalYear, Project, StageDocument, User
+from zyperf.services import definitions as defs
+
+pytestmark = pytest.mark.browser
+
+
+def fill_stage_form(tab, fields: list[dict]) -> None:
+    """Fill every field except the indicator table the way a person would."""
+    for field in fields:
+        value = value_for(field)
+        selector = f"#{field['key']}"
+        if field["type"] == "indicator_table":
+            continue
+        if field["type"] in ("choice", "multi_choice"):
+            tab.select_option(selector, value)
+        else:
+            tab.fill(selector, str(value))
+
+
+def fill_indicator_rows(tab, field: dict) -> None:
+    """The table shows the saved rows plus one blank row: fill it, save, and go on to the next."""
+    for i, row in enumerate(value_for(field)):
+        for column, value in row.items():
+            tab.fill(f"input[name='{field['key']}-{i}-{column}']", str(value))
+        tab.click("#stage-form button[type=submit]")
+        tab.wait_for_selector("text=已保存")
+        tab.goto(tab.url.rstrip("/") + "/edit")
+
+
+def test_admin_adds_required_field_and_staff_must_fill_it(served, page, tmp_path):
+    page.on("dialog", lambda dialog: dialog.accept())
+    source = defs.published_definition("monitoring", 2026)
+    source_version = source.version
+
+    # The admin makes a new draft version, adds 监督人 (required text), and publishes it.
+    login(page, served, "admin")
+    page.wait_for_selector("#current-user")
+    page.goto(f"{served}/admin/admin_forms/?year=2026")
+    page.click(f"#definition-{source.id} >> text=新建草稿版本")
+    page.wait_for_selector("#field-form")
+    assert f"第 {source_version + 1} 版" in page.inner_text("h5")
+    page.fill("#key", "supervisor")
+    page.fill("#label", "监督人")
+    page.select_option("#type", "text")
+    page.check("#required")
+    page.click("#save-field")
+    page.wait_for_selector("tr[data-key=supervisor]")
+    assert "单行文本" in page.inner_text("tr[data-key=supervisor]")
+    page.screenshot(path=str(tmp_path / "designer-draft.png"), full_page=True)
+    page.click("#publish")
+    page.wait_for_selector("text=已发布：")
+    db.session.rollback()
+    newest = defs.published_definition("monitoring", 2026)
+    assert newest.version == source_version + 1
+    assert newest.fields[-1] == {"key": "supervisor", "label": "监督人", "type": "text", "required": True}
+
+    # Staff of 规划科 create a monitoring document for one of their 2026 projects.
+    page.context.clear_cookies()
+    guihua = db.session.scalar(select(User).where(User.username == "guihua"))
+    project = db.session.scalar(
+        select(Project)
+        .join(FiscalYear)
+        .where(Project.unit_id == guihua.unit_id, FiscalYear.year == 2026)
+        .order_by(Project.id)
+    )
+    login(page, served, "guihua")
+    page.wait_for_selector("#current-user")
+    page.goto(f"{served}/documents/")
+    new_form = "form[action$='/documents/new']"
+    page.select_option(f"{new_form} select[name=project_id]", str(project.id))
+    page.select_option(f"{new_form} select[name=kind]", "monitoring")
+    page.click(f"{new_form} >> text=新建阶段文档")
+    page.wait_for_selector("#stage-form")
+    doc_id = int(re.search(r"/documents/(\d+)/edit", page.url).group(1))
+    assert page.is_visible("label[for=supervisor]"), page.inner_text("body")[:1500]
+    assert "监督人" in page.inner_text("label[for=supervisor]")
+
+    fields = newest.fields
+    fill_stage_form(page, [f for f in fields if f["key"] != "supervisor"])
+    page.click("#stage-form button[type=submit]")
+    page.wait_for_selector("text=已保存")
+    page.goto(f"{served}/documents/{doc_id}/edit")
+    for field in fields:
+        if field["type"] == "indicator_table":
+            fill_indicator_rows(page, field)
+
+    # 送审 without 监督人 is refused, naming the field.
+    page.goto(f"{served}/documents/{doc_id}")
+    page.click("button[data-action=submit]")
+    message = page.inner_text("#error-message")
+    assert "监督人" in message, message
+    page.screenshot(path=str(tmp_path / "submit-refused.png"), full_page=True)
+    db.session.rollback()
+    document = db.session.get(StageDocument, doc_id)
+    assert document.state == "draft" and document.form_version == newest.version
+
+    # Filled in, 送审 goes through.
+    page.goto(f"{served}/documents/{doc_id}/edit")
+    page.fill("#supervisor", "张三")
+    page.click("#stage-form button[type=submit]")
+    page.wait_for_selector("text=已保存")
+    page.click("button[data-action=submit]")
+    page.wait_for_selector("text=已送审")
+    shot = tmp_path / "submitted.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    db.session.rollback()
+    document = db.session.get(StageDocument, doc_id)
+    assert document.state != "draft"
+    assert document.data["supervisor"] == "张三"

@@ -55,7 +55,7 @@ def make_document(kind, unit_code, state, bureau, *, created_by=None):
         fiscal_year_id=project.fiscal_year_id,
         state=state.value,
         sequence=next(_sequence),
-        data={"filled": True, "truthfulness_declared": True},
+        data={"filled": True, "truthfulness": True},
         created_by_id=(created_by or bureau["guihua"]).id,
     )
     db.session.add(doc)

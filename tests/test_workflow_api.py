@@ -391,3 +391,21 @@ def test_worklist_due_dates_and_overdue(app, bureau):
     assert row["open"] == 1 and row["overdue"] == 1 and row["by_state"] == {"submitted": 1}
     # While it waits for the head, it is not on the staff member's list (withdrawing is not waiting).
     assert worklist(staff) == []
+
+
+def test_rectification_needs_the_truthfulness_declaration(bureau):
+    from zyperf.errors import GuardFailed
+    from zyperf.services import documents, workflow
+
+    staff = bureau["guihua"]
+    data = complete_data("rectification") | {"truthfulness": False}
+    doc = documents.create_document(
+        "rectification", actor=staff, project=continuing_project("guihua"), data=data
+    )
+    with pytest.raises(GuardFailed, match="真实性声明"):
+        workflow.apply(doc, "submit", actor=staff, expected_version=doc.version)
+    documents.edit_document(
+        doc, actor=staff, data=data | {"truthfulness": True}, expected_version=doc.version
+    )
+    workflow.apply(doc, "submit", actor=staff, expected_version=doc.version)
+    assert doc.state == "submitted"

@@ -6,7 +6,7 @@ duties applies. Pages, admin actions, the CLI and the API all go through service
 which reads these rows; the diagram for admins is drawn from them too.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from zyperf.models import DocumentKind, Role
@@ -137,19 +137,22 @@ FINANCE_REPORTS = (
 )
 UNIT_EDITS = {s: (frozenset({S}), Scope.OWN) for s in EDITING}
 
+
+def with_submit_guard(rows: tuple[Transition, ...], guard: str) -> tuple[Transition, ...]:
+    """The same rows, with one more guard on submission."""
+    return tuple(
+        replace(r, guards=(*r.guards, guard)) if r.action is DocumentAction.SUBMIT else r for r in rows
+    )
+
+
 WORKFLOWS: dict[DocumentKind, Workflow] = {
     DocumentKind.EX_ANTE_ASSESSMENT: Workflow(
         DocumentKind.EX_ANTE_ASSESSMENT, UNIT_REVIEW + FINANCE_REPORTS, UNIT_EDITS
     ),
     DocumentKind.PERFORMANCE_TARGETS: Workflow(
         DocumentKind.PERFORMANCE_TARGETS,
-        tuple(
-            t(r.action, r.sources, r.target, r.roles, r.scope, guards=(*r.guards, "ex_ante_supportive"))
-            if r.action is DocumentAction.SUBMIT
-            else r
-            for r in UNIT_REVIEW
-        )
-        + FINANCE_FINAL,
+        # 目标前置: targets of a project that needs an assessment wait for a supportive one.
+        with_submit_guard(UNIT_REVIEW, "ex_ante_supportive") + FINANCE_FINAL,
         UNIT_EDITS,
     ),
     DocumentKind.TARGET_ADJUSTMENT: Workflow(
@@ -164,13 +167,8 @@ WORKFLOWS: dict[DocumentKind, Workflow] = {
     ),
     DocumentKind.RECTIFICATION: Workflow(
         DocumentKind.RECTIFICATION,
-        tuple(
-            t(r.action, r.sources, r.target, r.roles, r.scope, guards=(*r.guards, "truthfulness_declared"))
-            if r.action is DocumentAction.SUBMIT
-            else r
-            for r in UNIT_REVIEW
-        )
-        + FINANCE_REPORTS,
+        # The implementing unit answers for the report's truthfulness (rules 三(四)).
+        with_submit_guard(UNIT_REVIEW, "truthfulness_declared") + FINANCE_REPORTS,
         UNIT_EDITS,
     ),
     # The department as a whole is finance's: finance drafts, the principal approves, finance reports.

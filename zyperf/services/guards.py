@@ -41,7 +41,7 @@ def ex_ante_supportive(document: StageDocument, params: dict | None) -> str | No
 
 
 def truthfulness_declared(document: StageDocument, params: dict | None) -> str | None:
-    if (document.data or {}).get("truthfulness_declared") is True:
+    if (document.data or {}).get("truthfulness") is True:
         return None
     return "请先勾选整改报告真实性声明（实施科室（单位）对整改报告的真实性负责）"
 

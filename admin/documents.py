@@ -69,6 +69,7 @@ class DocumentsView(SecureBaseView):
             "admin/documents/detail.html",
             document=document,
             fields=fields,
+            field_labels={f["key"]: f["label"] for f in fields} | {"form_version": "表单版本"},
             table_columns=TABLE_COLUMNS | EXTRA_COLUMNS,
             actions=workflow.allowed_actions(user, document),
             can_edit=can(user, Action.EDIT_DOCUMENT, document),

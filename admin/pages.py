@@ -11,6 +11,8 @@ from zyperf.extensions import db
 from zyperf.models import ApiToken, FiscalYear, Project, Unit
 from zyperf.permissions import Action, can, scoped
 from zyperf.services import accounts
+from zyperf.services.worklist import worklist
+from zyperf.transitions import state_label
 
 
 class HomeView(SecureIndexView):
@@ -25,11 +27,15 @@ class HomeView(SecureIndexView):
             .group_by(FiscalYear.year, Unit.name, Unit.sort_order)
             .order_by(FiscalYear.year.desc(), Unit.sort_order)
         ).all()
+        business = can(user, Action.VIEW_DOCUMENT)
         return self.render(
             "admin/home.html",
             user=user,
             project_counts=counts,
             can_view_projects=can(user, Action.VIEW_PROJECT),
+            work=worklist(user) if business else [],
+            business=business,
+            state_label=state_label,
         )
 
 

@@ -11,9 +11,10 @@ from admin.base import AdminForm, ScopedModelView, actor
 from admin.views import _show_errors, _yes_no
 from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
-from zyperf.models import FiscalYear, Project
-from zyperf.permissions import Action, can, require
+from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, Project, StageDocument
+from zyperf.permissions import Action, can, require, scoped
 from zyperf.services import projects as project_service
+from zyperf.transitions import state_label
 
 
 def _years():
@@ -80,6 +81,50 @@ class ProjectAdmin(ScopedModelView):
     column_searchable_list = ("name", "code")
     column_filters = ("fiscal_year.year", "unit.name", *FLAG_FIELDS)
     column_default_sort = [("fiscal_year_id", True), ("unit_id", False), ("id", False)]
+
+    details_template = "admin/projects/details.html"
+
+    def render(self, template, **kwargs):
+        if template == self.details_template and "model" in kwargs:
+            kwargs.update(self._stage_context(kwargs["model"]))
+        return super().render(template, **kwargs)
+
+    def _stage_context(self, project) -> dict:
+        """The project's stage documents by kind, and which kinds this user may start now."""
+        user = actor()
+        documents: dict[str, list] = {}
+        for doc in db.session.scalars(
+            scoped(select(StageDocument), user)
+            .where(StageDocument.project_id == project.id)
+            .order_by(StageDocument.id)
+        ):
+            documents.setdefault(doc.kind, []).append(doc)
+        kinds = [(k.value, KIND_LABELS[k]) for k in DocumentKind if not k.is_department_wide]
+        creatable = {
+            k
+            for k, _ in kinds
+            if k not in documents and can(user, Action.CREATE_DOCUMENT, (k, project.unit_id))
+        }
+        creatable.discard(DocumentKind.TARGET_ADJUSTMENT.value)  # started from approved targets only
+        targets = documents.get(DocumentKind.PERFORMANCE_TARGETS.value, [])
+        if (
+            targets
+            and targets[0].state == "final"
+            and can(user, Action.CREATE_DOCUMENT, ("target_adjustment", project.unit_id))
+        ):
+            creatable.add(DocumentKind.TARGET_ADJUSTMENT.value)
+        if not project.needs_ex_ante:
+            kinds = [
+                (k, label)
+                for k, label in kinds
+                if k != DocumentKind.EX_ANTE_ASSESSMENT.value or k in documents
+            ]
+        return {
+            "stage_documents": documents,
+            "stage_kinds": kinds,
+            "creatable": creatable,
+            "state_label": state_label,
+        }
 
     @property
     def can_create(self):

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from admin.base import AdminForm, SecureModelView, actor
 from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
+from zyperf.formatting import local_time
 from zyperf.models import ROLE_LABELS, TEMPLATE_FAMILIES, Role, Unit
 from zyperf.permissions import Action
 from zyperf.services import accounts, audit
@@ -266,7 +267,7 @@ class AuditAdmin(SecureModelView):
     can_view_details = True
     column_list = ("at", "actor", "action", "object_type", "object_id", "summary")
     column_labels = {
-        "at": "时间（UTC）",
+        "at": "时间",
         "actor": "操作人",
         "action": "操作",
         "object_type": "对象类型",
@@ -275,5 +276,6 @@ class AuditAdmin(SecureModelView):
         "changes": "变更",
     }
     column_default_sort = ("id", True)
+    column_formatters = {"at": lambda v, c, m, n: local_time(m.at)}
     column_searchable_list = ("action", "summary")
     column_filters = ("action", "object_type")

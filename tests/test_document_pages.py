@@ -174,3 +174,27 @@ def test_document_page_queries_do_not_grow_with_indicator_rows(client_for, burea
         assert queries(f"/documents/{small.id}{page}") == queries(f"/documents/{large.id}{page}")
     html = client.get(f"/documents/{large.id}").get_data(as_text=True)
     assert html.count("指标39") == 1
+
+
+def test_project_page_lists_its_stages_and_starts_them(client_for, bureau):
+    staff = client_for(bureau["guihua"])
+    project = continuing_project()
+    html = staff.get(f"/projects/details/?id={project.id}").get_data(as_text=True)
+    assert "新建绩效目标" in html and "新建绩效监控" in html
+    assert "新建事前绩效评估" not in html  # a continuing project needs none
+    assert "新建绩效目标调整" not in html  # only from approved targets
+    assert (
+        staff.post(
+            "/documents/new", data={"project_id": project.id, "kind": "performance_targets"}
+        ).status_code
+        == 303
+    )
+    html = staff.get(f"/projects/details/?id={project.id}").get_data(as_text=True)
+    assert "新建绩效目标<" not in html and "草稿" in html
+    # The head sees the stages but may start none.
+    head_html = (
+        client_for(bureau["guihua_head"]).get(f"/projects/details/?id={project.id}").get_data(as_text=True)
+    )
+    assert "草稿" in head_html and "新建" not in head_html.split('id="project-documents"')[1]
+    major = db.session.scalar(select(Project).where(Project.name == "村级国土空间规划编制"))
+    assert "新建事前绩效评估" in staff.get(f"/projects/details/?id={major.id}").get_data(as_text=True)

@@ -44,10 +44,12 @@ def create_app(config: dict | type | None = None) -> Flask:
     from zyperf.auth import init_auth
     from zyperf.database import init_database
     from zyperf.errors import register_error_handlers
+    from zyperf.formatting import register_template_filters
     from zyperf.views import register_blueprints
 
     init_database(app)
     init_auth(app)
+    register_template_filters(app)
     register_blueprints(app)
     register_error_handlers(app)
 

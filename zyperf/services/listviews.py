@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
+from zyperf.formatting import local_time
 from zyperf.models import (
     KIND_LABELS,
     DocumentKind,
@@ -221,5 +222,4 @@ def cell(document: StageDocument, column: str) -> str:
         return state_label(document.state)
     if column == "form_version":
         return f"第 {document.form_version} 版" if document.form_version else "—"
-    value = getattr(document, column)
-    return value.strftime("%Y-%m-%d %H:%M") if value else "—"
+    return local_time(getattr(document, column))

@@ -137,3 +137,28 @@ def test_responses_validate_against_the_document(client, headers, bureau):
     validate(client.get("/api/v1/me"), "/me", "get")
     validate(client.get("/api/v1/forms/performance_targets?year=2026", headers=staff), "/forms/{kind}", "get")
     validate(client.get("/api/v1/forms/performance_targets?year=1999", headers=staff), "/forms/{kind}", "get")
+
+
+def test_state_cannot_be_set_except_by_a_transition(client, headers, bureau):
+    staff = headers["guihua"]
+    project = db.session.scalar(
+        select(Project).where(Project.name == "国土空间规划“一张图”实施监督信息系统运维")
+    )
+    created = client.post(
+        "/api/v1/documents",
+        json={"project_id": project.id, "kind": "monitoring", "state": "final", "version": 99, "data": {}},
+        headers=staff,
+    )
+    assert created.status_code == 201 and created.json["state"] == "draft" and created.json["version"] == 1
+    doc_id = created.json["id"]
+    patched = client.patch(
+        f"/api/v1/documents/{doc_id}",
+        json={"data": {"state": "final"}, "state": "final", "version": 1},
+        headers=staff,
+    )
+    assert patched.status_code == 422  # "state" is no field of the form
+    also = client.patch(
+        f"/api/v1/documents/{doc_id}", json={"data": {}, "state": "final", "version": 1}, headers=staff
+    )
+    assert client.get(f"/api/v1/documents/{doc_id}", headers=staff).json["state"] == "draft"
+    assert also.status_code == 200

@@ -20,6 +20,7 @@ from zyperf.models.definitions import (
 )
 from zyperf.models.documents import (
     KIND_LABELS,
+    Attachment,
     DocumentEvent,
     DocumentKind,
     DocumentRevision,
@@ -34,6 +35,7 @@ __all__ = [
     "TEMPLATE_FAMILIES",
     "ApiToken",
     "AppendOnlyError",
+    "Attachment",
     "AuditEntry",
     "DefinitionStatus",
     "DocumentEvent",

@@ -1,5 +1,6 @@
 """Stage documents: create, edit (stale edits refused, field-level history), completeness, effects of finality."""
 
+import hashlib
 import json
 
 from sqlalchemy import func, select
@@ -7,6 +8,7 @@ from sqlalchemy import func, select
 from zyperf.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import (
+    Attachment,
     DocumentEvent,
     DocumentKind,
     DocumentRevision,
@@ -250,3 +252,50 @@ def newer_form_version(document: StageDocument) -> int | None:
     if newest is None or document.form_version is None or newest.version <= document.form_version:
         return None
     return newest.version
+
+
+def store_attachment(
+    document: StageDocument, field_key: str, *, filename: str, content_type: str, content: bytes, actor: User
+) -> dict:
+    """Keep an uploaded file of one of the document's file fields, after the field's own checks (type,
+    size). Returns the metadata to put in the document's data. Raises ValidationFailed. Flushes."""
+    require(actor, Action.EDIT_DOCUMENT, document)
+    definition = definition_of(document)
+    field = next((f for f in (definition.fields if definition else []) if f["key"] == field_key), None)
+    if field is None or field["type"] != "file":
+        raise ValidationFailed(fields={field_key: ["表单中没有此附件项"]})
+    meta = {"name": definitions.normalize_text(filename or "")[:255], "size": len(content)}
+    try:
+        meta = definitions.check_field(field, meta, definitions.Context())
+    except definitions.FieldError as err:
+        raise ValidationFailed(fields={field_key: err.messages}) from None
+    attachment = Attachment(
+        document_id=document.id,
+        field_key=field_key,
+        filename=meta["name"],
+        content_type=(content_type or "application/octet-stream")[:100],
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+        uploaded_by_id=actor.id,
+    )
+    db.session.add(attachment)
+    db.session.flush()
+    audit.record(actor, "document.attach", document, summary=f"{field_key}: {attachment.filename}")
+    return {
+        "name": attachment.filename,
+        "size": attachment.size,
+        "attachment_id": attachment.id,
+        "sha256": attachment.sha256,
+    }
+
+
+def attachment_of(document: StageDocument, attachment_id) -> Attachment | None:
+    """An attachment only through the (already scoped) document it belongs to."""
+    try:
+        attachment_id = int(attachment_id)
+    except (TypeError, ValueError):
+        return None
+    return db.session.scalar(
+        select(Attachment).where(Attachment.id == attachment_id, Attachment.document_id == document.id)
+    )

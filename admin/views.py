@@ -194,21 +194,16 @@ class UserAdmin(SecureModelView):
         form.roles.data = sorted(user.roles)
 
     def _apply(self, form, user):
-        if form.roles.data and Role.DIVISION_LEADER not in form.roles.data and form.oversees.data:
-            raise ValidationFailed(
-                "只有分管领导可以设置分管科室", fields={"oversees": ["只有分管领导可以设置分管科室"]}
-            )
-        before = model_changes(user) if user.id else {}
-        user.display_name = form.display_name.data.strip()
-        user.unit = form.unit.data
-        user.oversees = list(form.oversees.data or [])
-        user.active = bool(form.active.data)
-        accounts.set_roles(user, form.roles.data or [], actor=actor())
-        if form.new_password.data:
-            accounts.set_password(user, form.new_password.data, actor=actor())
-        changes = before | model_changes(user)
-        changes.pop("password_hash", None)
-        audit.record(actor(), "user.update", user, summary=user.username, changes=changes)
+        accounts.update_user(
+            user,
+            actor=actor(),
+            display_name=form.display_name.data,
+            unit=form.unit.data,
+            roles=form.roles.data or [],
+            oversees=list(form.oversees.data or []),
+            active=bool(form.active.data),
+            new_password=form.new_password.data or None,
+        )
 
     def create_model(self, form):
         try:
@@ -223,9 +218,9 @@ class UserAdmin(SecureModelView):
                 roles=[Role(r) for r in form.roles.data or []],
                 unit=form.unit.data,
                 oversees=list(form.oversees.data or []),
+                active=bool(form.active.data),
                 actor=actor(),
             )
-            user.active = bool(form.active.data)
             db.session.commit()
         except ValidationFailed as err:
             db.session.rollback()

@@ -266,3 +266,30 @@ def test_project_list_query_count_does_not_grow_with_rows(client_for, finance_st
     db.session.commit()
     large = count_queries()
     assert len(large) == len(small), (small, large)
+
+
+def test_admin_edits_a_user_and_every_change_is_audited(client_for, administrator, bureau):
+    user = bureau["gengdi"]
+    unit_id = bureau["guihua"].unit_id
+    response = client_for(administrator).post(
+        f"/admin/admin_users/edit/?id={user.id}",
+        data={
+            "username": "gengdi",
+            "display_name": "改名",
+            "unit": str(unit_id),
+            "roles": ["staff"],
+            "active": "y",
+        },
+    )
+    assert response.status_code == 302
+    db.session.rollback()
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "user.update", AuditEntry.object_id == user.id)
+    )
+    assert entry.changes["display_name"] == ["耕地保护科 赵丽", "改名"]
+    assert entry.changes["unit"] == ["gengdi", "guihua"]
+    refused = client_for(administrator).post(
+        f"/admin/admin_users/edit/?id={user.id}",
+        data={"username": "gengdi", "display_name": "改名", "roles": ["staff"], "oversees": [str(unit_id)]},
+    )
+    assert "只有分管领导可以设置分管科室" in refused.get_data(as_text=True)

@@ -123,6 +123,8 @@ def project_documents(project: Project) -> list[dict]:
     from zyperf.models import StageDocument
 
     rows = db.session.scalars(
-        select(StageDocument).where(StageDocument.project_id == project.id).order_by(StageDocument.id)
+        scoped(select(StageDocument), actor())
+        .where(StageDocument.project_id == project.id)
+        .order_by(StageDocument.id)
     )
     return [{"id": d.id, "kind": d.kind, "state": d.state, "version": d.version} for d in rows]

@@ -158,6 +158,7 @@ def create_user(
     roles: list[Role] | tuple[Role, ...],
     unit: Unit | None,
     oversees: list[Unit] = (),
+    active: bool = True,
     actor: User | None,
 ) -> User:
     """Create a user with hashed password, roles and oversight. Flushes; caller commits."""
@@ -172,6 +173,7 @@ def create_user(
         display_name=display_name or name,
         password_hash=hash_password(password),
         unit=unit,
+        active=active,
     )
     user.grants = [RoleGrant(role=Role(r).value) for r in roles]
     user.oversees = list(oversees)
@@ -225,3 +227,46 @@ def user_for_token(token: str) -> User | None:
     if row is None or not row.user.active:
         return None
     return row.user
+
+
+def update_user(
+    user: User,
+    *,
+    actor: User | None,
+    display_name: str,
+    unit: Unit | None,
+    roles,
+    oversees: list[Unit],
+    active: bool,
+    new_password: str | None = None,
+) -> User:
+    """An admin's edit of a person: name, unit, roles, oversight, active, optionally a new password.
+    Audited field by field (never the hash). Raises ValidationFailed. Flushes; caller commits."""
+    roles = [Role(r) for r in roles]
+    if oversees and Role.DIVISION_LEADER not in roles:
+        raise ValidationFailed(
+            "只有分管领导可以设置分管科室", fields={"oversees": ["只有分管领导可以设置分管科室"]}
+        )
+    before = {
+        "display_name": user.display_name,
+        "unit": user.unit.code if user.unit else None,
+        "oversees": sorted(u.code for u in user.oversees),
+        "active": user.active,
+    }
+    user.display_name = (display_name or "").strip() or user.username
+    user.unit = unit
+    user.oversees = list(oversees)
+    user.active = bool(active)
+    after = {
+        "display_name": user.display_name,
+        "unit": unit.code if unit else None,
+        "oversees": sorted(u.code for u in oversees),
+        "active": user.active,
+    }
+    if changes := audit.diff(before, after):
+        audit.record(actor, "user.update", user, summary=user.username, changes=changes)
+    set_roles(user, roles, actor=actor)
+    if new_password:
+        set_password(user, new_password, actor=actor)
+    db.session.flush()
+    return user

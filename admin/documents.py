@@ -17,6 +17,7 @@ from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, Project, StageD
 from zyperf.permissions import Action, can, get_visible_or_404, require, scoped
 from zyperf.services import documents as document_service
 from zyperf.services import listviews, workflow
+from zyperf.services import projects as project_service
 from zyperf.services.definitions import EXTRA_COLUMNS, TABLE_COLUMNS
 from zyperf.services.worklist import due_date, outstanding_by_unit, worklist
 from zyperf.transitions import ACTION_LABELS, SCOPE_LABELS, STATE_LABELS, WORKFLOWS, roles_label, state_label
@@ -37,7 +38,15 @@ class DocumentsView(SecureBaseView):
             for d in page.rows
             if any(a.action.value == "approve" for a in workflow.allowed_actions(user, d))
         }
-        projects = db.session.scalars(scoped(select(Project), user).order_by(Project.id)).all()
+        # Starting a document is for this year's projects of one's own unit (others: the project page).
+        current = project_service.current_fiscal_year()
+        projects = (
+            db.session.scalars(
+                scoped(select(Project), user).where(Project.fiscal_year_id == current.id).order_by(Project.id)
+            ).all()
+            if current and can(user, Action.CREATE_DOCUMENT)
+            else []
+        )
         units = db.session.scalars(scoped(select(Unit), user).order_by(Unit.sort_order)).all()
         years = db.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())).all()
         return self.render(

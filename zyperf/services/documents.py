@@ -54,8 +54,15 @@ def _with_project_amounts(
     """A new document starts with the project's amounts where its form asks for them (staff check them)."""
     if definition is None or project is None:
         return data
-    keys = {f["key"] for f in definition.fields}
-    prefill = {k: str(getattr(project, attr)) for k, attr in PROJECT_AMOUNT_FIELDS.items() if k in keys}
+    fields = {f["key"]: f for f in definition.fields}
+    prefill = {}
+    for key, attr in PROJECT_AMOUNT_FIELDS.items():
+        if key in fields:
+            try:  # only what the form would accept: a proposal must never block creating the document
+                definitions.check_field(fields[key], str(getattr(project, attr)), definitions.Context())
+            except definitions.FieldError:
+                continue
+            prefill[key] = str(getattr(project, attr))
     return prefill | (data or {}) if prefill else data
 
 

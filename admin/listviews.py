@@ -1,9 +1,10 @@
 """列表设置: admins choose per stage kind and role what the document lists show."""
 
-from wtforms import IntegerField, SelectField, SelectMultipleField
+from wtforms import IntegerField, SelectField
 
 from admin.base import AdminForm, SecureModelView, actor
 from admin.views import _show_errors
+from forms.fields import CheckboxesField
 from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import KIND_LABELS, ROLE_LABELS, Role
@@ -18,9 +19,9 @@ class ListViewForm(AdminForm):
     role = SelectField(
         "角色", choices=ANY + [(r.value, v) for r, v in ROLE_LABELS.items() if r is not Role.ADMIN]
     )
-    columns = SelectMultipleField("显示的列（按所选顺序）", choices=list(listviews.COLUMNS.items()))
-    filters = SelectMultipleField("筛选条件", choices=list(listviews.FILTERS.items()))
-    search_fields = SelectMultipleField("搜索字段", choices=list(listviews.SEARCH_FIELDS.items()))
+    columns = CheckboxesField("显示的列", choices=list(listviews.COLUMNS.items()))
+    filters = CheckboxesField("筛选条件", choices=list(listviews.FILTERS.items()))
+    search_fields = CheckboxesField("搜索字段", choices=list(listviews.SEARCH_FIELDS.items()))
     default_sort = SelectField(
         "默认排序",
         choices=[(k, f"{v}（升序）") for k, v in listviews.SORT_LABELS.items()]
@@ -33,6 +34,7 @@ class ListViewForm(AdminForm):
 class ListViewAdmin(SecureModelView):
     required_action = Action.MANAGE_SETTINGS
     form = ListViewForm
+    form_widget_args = {k: {"class": "list-unstyled mb-0"} for k in ("columns", "filters", "search_fields")}
     column_list = ("kind", "role", "columns", "filters", "search_fields", "default_sort", "page_size")
     column_labels = {
         "kind": "文档类型",

@@ -11,6 +11,7 @@ from admin.base import AdminForm, ScopedModelView, actor
 from admin.views import _show_errors, _yes_no
 from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
+from zyperf.formatting import local_time
 from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, Project, StageDocument
 from zyperf.permissions import Action, can, require, scoped
 from zyperf.services import projects as project_service
@@ -76,8 +77,24 @@ class ProjectAdmin(ScopedModelView):
         "added_mid_year": "年中追加",
         "is_key_monitoring": "重点监控",
         "created_at": "创建时间",
+        "created_by": "创建人",
     }
-    column_formatters = dict.fromkeys(FLAG_FIELDS, _yes_no)
+    column_details_list = (
+        "fiscal_year",
+        "unit",
+        "code",
+        "name",
+        "total_amount",
+        "fiscal_amount",
+        "other_amount",
+        *FLAG_FIELDS,
+        "created_by",
+        "created_at",
+    )
+    column_formatters = dict.fromkeys(FLAG_FIELDS, _yes_no) | {
+        "created_at": lambda v, c, m, n: local_time(m.created_at),
+        "created_by": lambda v, c, m, n: m.created_by.display_name if m.created_by else "（初始数据）",
+    }
     column_searchable_list = ("name", "code")
     column_filters = ("fiscal_year.year", "unit.name", *FLAG_FIELDS)
     column_default_sort = [("fiscal_year_id", True), ("unit_id", False), ("id", False)]

@@ -3,10 +3,11 @@
 from flask import flash
 from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipleField
 from sqlalchemy import inspect, select
-from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from admin.base import AdminForm, SecureModelView, actor
+from forms.fields import CheckboxesField
 from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
 from zyperf.formatting import local_time
@@ -163,7 +164,7 @@ class UserForm(AdminForm):
         "姓名", validators=[DataRequired("请填写姓名"), Length(max=64, message="不超过 64 字")]
     )
     unit = QuerySelectField("所在科室（单位）", query_factory=_units, allow_blank=True, blank_text="（无）")
-    roles = SelectMultipleField("角色", choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
+    roles = CheckboxesField("角色", choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
     oversees = QuerySelectMultipleField("分管科室（单位）", query_factory=_units)
     active = BooleanField("启用", default=True)
     new_password = PasswordField(
@@ -176,6 +177,7 @@ class UserForm(AdminForm):
 class UserAdmin(SecureModelView):
     required_action = Action.MANAGE_USERS
     form = UserForm
+    form_widget_args = {"roles": {"class": "list-unstyled mb-0"}}
     column_list = ("username", "display_name", "unit", "role_labels", "active", "created_at")
     column_labels = {
         "username": "用户名",

@@ -63,6 +63,11 @@ class DocumentsView(SecureBaseView):
             units=units,
             years=years,
             projects=[p for p in projects if can(user, Action.CREATE_DOCUMENT, ("monitoring", p.unit_id))],
+            department_year=current
+            if current
+            and user.unit_id
+            and can(user, Action.CREATE_DOCUMENT, ("department_evaluation", user.unit_id))
+            else None,
             new_form=NewDocumentForm(formdata=None),
         )
 
@@ -214,6 +219,19 @@ class DocumentsView(SecureBaseView):
             return redirect(url_for(".index"), code=303)
         project = get_visible_or_404(user, Project, form.project_id.data)
         document = document_service.create_document(form.kind.data, actor=user, project=project)
+        db.session.commit()
+        return redirect(url_for(".edit", doc_id=document.id), code=303)
+
+    @expose("/new-department", methods=["POST"])
+    def new_department(self):
+        """Finance starts the department-wide evaluation of a year (部门整体支出绩效评价)."""
+        user = actor()
+        fiscal_year = project_service.fiscal_year(request.form.get("year", type=int) or 0)
+        if fiscal_year is None:
+            raise NotFound("该预算年度不存在")
+        document = document_service.create_document(
+            "department_evaluation", actor=user, fiscal_year=fiscal_year
+        )
         db.session.commit()
         return redirect(url_for(".edit", doc_id=document.id), code=303)
 

@@ -85,3 +85,11 @@ def test_sqlite_enforces_foreign_keys(app):
     engine = db.engine
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_security_headers_on_every_response(client, login, section_staff):
+    for response in (client.get("/login"), login(section_staff).get("/admin/"), client.get("/healthz")):
+        csp = response.headers["Content-Security-Policy"]
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -198,3 +198,64 @@ def test_project_page_lists_its_stages_and_starts_them(client_for, bureau):
     assert "草稿" in head_html and "新建" not in head_html.split('id="project-documents"')[1]
     major = db.session.scalar(select(Project).where(Project.name == "村级国土空间规划编制"))
     assert "新建事前绩效评估" in staff.get(f"/projects/details/?id={major.id}").get_data(as_text=True)
+
+
+def test_department_evaluation_is_finances_and_goes_to_the_principal(client_for, bureau):
+    from tests.filling import complete_data
+
+    finance = client_for(bureau["finance"])
+    assert "部门整体支出绩效评价" in finance.get("/documents/").get_data(as_text=True)
+    assert "new-department" not in client_for(bureau["guihua"]).get("/documents/").get_data(as_text=True)
+    created = finance.post("/documents/new-department", data={"year": 2026})
+    assert created.status_code == 303
+    doc = db.session.scalar(select(StageDocument).where(StageDocument.kind == "department_evaluation"))
+    assert doc.project_id is None and doc.unit.is_finance
+    assert (
+        client_for(bureau["guihua"]).post("/documents/new-department", data={"year": 2026}).status_code == 403
+    )
+    again = finance.post("/documents/new-department", data={"year": 2026})
+    assert again.status_code == 409 and "已有" in again.get_data(as_text=True)
+    from zyperf.services import documents, workflow
+
+    documents.edit_document(
+        doc,
+        actor=bureau["finance"],
+        data=complete_data("department_evaluation"),
+        expected_version=doc.version,
+    )
+    workflow.apply(doc, "submit", actor=bureau["finance"], expected_version=doc.version)
+    db.session.commit()
+    leader = client_for(bureau["leader"])
+    assert buttons(leader.get(f"/documents/{doc.id}").get_data(as_text=True)) == ["approve", "return"]
+    # Units never see it.
+    assert client_for(bureau["guihua"]).get(f"/documents/{doc.id}").status_code == 404
+
+
+def test_bulk_approval_reports_each_document(client_for, bureau):
+    from tests.filling import complete_data
+    from zyperf.services import documents, workflow
+
+    staff = bureau["guihua"]
+    made = []
+    for name in ("中心城区控制性详细规划修编", "国土空间规划“一张图”实施监督信息系统运维"):
+        project = db.session.scalar(select(Project).where(Project.name == name))
+        doc = documents.create_document(
+            "monitoring", actor=staff, project=project, data=complete_data("monitoring")
+        )
+        workflow.apply(doc, "submit", actor=staff, expected_version=doc.version)
+        made.append(doc)
+    db.session.commit()
+    head = client_for(bureau["guihua_head"])
+    fresh, stale = made
+    response = head.post(
+        "/documents/bulk-approve",
+        data={
+            "ids": [fresh.id, stale.id],
+            f"version-{fresh.id}": fresh.version,
+            f"version-{stale.id}": stale.version - 1,
+        },
+        follow_redirects=True,
+    )
+    html = response.get_data(as_text=True)
+    assert "已审核通过" in html and "已被他人处理" in html
+    assert current(fresh.id).state == "head_approved" and current(stale.id).state == "submitted"

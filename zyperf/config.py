@@ -44,6 +44,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session: a long form must not expire
     SESSION_COOKIE_HTTPONLY = True
+    # Behind HTTPS (the production path), set ZYPERF_SECURE_COOKIES=1 so cookies never travel in clear.
+    SESSION_COOKIE_SECURE = REMEMBER_COOKIE_SECURE = os.environ.get("ZYPERF_SECURE_COOKIES") == "1"
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = 8 * 3600

@@ -125,7 +125,8 @@ def create_document(
             keys = {f["key"] for f in definition.fields} if definition else set(parent.data)
             data = _check_data({k: v for k, v in parent.data.items() if k in keys}, definition)
     elif db.session.scalar(same) is not None:
-        raise InvalidTransition(f"该项目本年度已有「{kind.label}」文档")
+        subject = "该项目" if project_id else "本部门"
+        raise InvalidTransition(f"{subject}本年度已有「{kind.label}」文档，请打开原文档继续办理")
 
     document = StageDocument(
         kind=kind.value,

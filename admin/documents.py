@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from admin.base import SecureBaseView, actor
+from admin.diagrams import workflow_svg
 from forms.builder import build_stage_form
 from forms.decisions import NewDocumentForm, TransitionForm
 from zyperf.errors import DomainError, NotFound
@@ -20,7 +21,15 @@ from zyperf.services import listviews, workflow
 from zyperf.services import projects as project_service
 from zyperf.services.definitions import EXTRA_COLUMNS, TABLE_COLUMNS
 from zyperf.services.worklist import due_date, outstanding_by_unit, worklist
-from zyperf.transitions import ACTION_LABELS, SCOPE_LABELS, STATE_LABELS, WORKFLOWS, roles_label, state_label
+from zyperf.transitions import (
+    ACTION_LABELS,
+    GUARD_LABELS,
+    SCOPE_LABELS,
+    STATE_LABELS,
+    WORKFLOWS,
+    roles_label,
+    state_label,
+)
 
 
 class DocumentsView(SecureBaseView):
@@ -291,6 +300,8 @@ class WorkflowDiagramView(SecureBaseView):
             scope_labels=SCOPE_LABELS,
             roles_label=roles_label,
             DocumentKind=DocumentKind,
+            workflow_svg=workflow_svg,
+            guard_labels=GUARD_LABELS,
         )
 
 

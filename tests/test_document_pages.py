@@ -259,3 +259,18 @@ def test_bulk_approval_reports_each_document(client_for, bureau):
     html = response.get_data(as_text=True)
     assert "已审核通过" in html and "已被他人处理" in html
     assert current(fresh.id).state == "head_approved" and current(stale.id).state == "submitted"
+
+
+def test_workflow_svg_is_drawn_from_the_table():
+    from admin.diagrams import workflow_svg
+    from zyperf.transitions import ACTION_LABELS, STATE_LABELS, WORKFLOWS
+
+    for workflow in WORKFLOWS.values():
+        svg = str(workflow_svg(workflow))
+        assert svg.startswith("<svg") and "http://" not in svg.replace("http://www.w3.org/2000/svg", "")
+        for state in workflow.states:
+            assert f'data-state="{state.value}"' in svg and STATE_LABELS[state] in svg
+        for row in workflow.transitions:
+            assert ACTION_LABELS[row.action] in svg
+        arrows = svg.count("<path d=") - 1  # one is the arrowhead marker
+        assert arrows == sum(len(r.sources) for r in workflow.transitions)

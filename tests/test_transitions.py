@@ -10,7 +10,15 @@ from zyperf.extensions import db
 from zyperf.models import DocumentKind, Project, Role, StageDocument
 from zyperf.services.guards import GUARDS
 from zyperf.services.workflow import apply, refusal
-from zyperf.transitions import ACTION_LABELS, STATE_LABELS, WORKFLOWS, DocumentAction, State, find
+from zyperf.transitions import (
+    ACTION_LABELS,
+    GUARD_LABELS,
+    STATE_LABELS,
+    WORKFLOWS,
+    DocumentAction,
+    State,
+    find,
+)
 
 
 @pytest.mark.parametrize("kind", list(DocumentKind))
@@ -29,7 +37,7 @@ def test_every_kind_has_a_well_formed_workflow(kind):
     assert wf.final_states == {State.FINAL}
     for row in wf.transitions:
         assert row.roles, row
-        assert all(g in GUARDS for g in row.guards), row
+        assert all(g in GUARDS and g in GUARD_LABELS for g in row.guards), row
         assert row.action in ACTION_LABELS and row.target in STATE_LABELS
         if row.action is DocumentAction.RETURN:
             assert row.needs_comment and row.target is State.RETURNED

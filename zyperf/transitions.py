@@ -54,6 +54,14 @@ ACTION_LABELS = {
 }
 
 
+GUARD_LABELS = {
+    "data_complete": "表单填写完整",
+    "ex_ante_supportive": "事前评估已定稿且予以支持",
+    "truthfulness_declared": "已作真实性声明",
+    "review_conclusion_given": "已选择评审结论",
+}
+
+
 class Scope(StrEnum):
     OWN = "own"  # the document's unit is the actor's unit
     OVERSEEN = "overseen"  # the document's unit is one the actor oversees

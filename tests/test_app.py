@@ -93,3 +93,9 @@ def test_security_headers_on_every_response(client, login, section_staff):
         assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
         assert response.headers["X-Frame-Options"] == "DENY"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_root_leads_home(client, login, section_staff):
+    anonymous = client.get("/")
+    assert anonymous.status_code == 303 and "/login" in anonymous.headers["Location"]
+    assert login(section_staff).get("/").headers["Location"].endswith("/admin/")

@@ -16,6 +16,12 @@ def _policy() -> ThrottlePolicy:
     return ThrottlePolicy(cfg["LOGIN_SLOWDOWN_AFTER"], cfg["LOGIN_LOCK_AFTER"], cfg["LOGIN_LOCK_MINUTES"])
 
 
+@bp.get("/")
+def home():
+    """The site's root is the home page inside the menu shell."""
+    return redirect(url_for("admin.index"), code=303)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()

@@ -1,6 +1,7 @@
 """Projects: every role sees its scope; staff create and edit their own unit's projects through the service."""
 
 from flask import flash
+from flask_admin.actions import action
 from flask_admin.contrib.sqla.fields import QuerySelectField
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -39,10 +40,10 @@ class ProjectForm(AdminForm):
     is_new = BooleanField("新增项目")
     is_major = BooleanField("重大政策/项目")
     added_mid_year = BooleanField("年中追加")
-    is_key_monitoring = BooleanField("重点监控（市财政局确定）")
 
 
-FLAG_FIELDS = ("is_new", "is_major", "added_mid_year", "is_key_monitoring")
+FORM_FLAGS = ("is_new", "is_major", "added_mid_year")
+FLAG_FIELDS = (*FORM_FLAGS, "is_key_monitoring")
 
 
 class ProjectAdmin(ScopedModelView):
@@ -143,6 +144,27 @@ class ProjectAdmin(ScopedModelView):
             "state_label": state_label,
         }
 
+    def is_action_allowed(self, name):
+        if name in ("designate_key", "withdraw_key"):
+            return can(actor(), Action.DESIGNATE_KEY_MONITORING)
+        return super().is_action_allowed(name)
+
+    def _designate(self, ids, designated: bool) -> None:
+        user = actor()
+        changed = 0
+        for project in self.get_query().filter(Project.id.in_([int(i) for i in ids])):  # scoped
+            changed += project_service.set_key_monitoring(project, designated, actor=user)
+        db.session.commit()
+        flash(f"已{'标记' if designated else '取消'}重点监控：{changed} 个项目", "success")
+
+    @action("designate_key", "标记为重点监控（市财政局确定）", "确认将所选项目标记为重点监控？")
+    def designate_key(self, ids):
+        self._designate(ids, True)
+
+    @action("withdraw_key", "取消重点监控", "确认取消所选项目的重点监控标记？")
+    def withdraw_key(self, ids):
+        self._designate(ids, False)
+
     @property
     def can_create(self):
         return can(actor(), Action.CREATE_PROJECT)
@@ -162,7 +184,7 @@ class ProjectAdmin(ScopedModelView):
     @staticmethod
     def _values(form) -> dict:
         values = {k: form[k].data for k in ("code", "name", "fiscal_amount", "other_amount", "total_amount")}
-        values.update({k: form[k].data for k in FLAG_FIELDS})
+        values.update({k: form[k].data for k in FORM_FLAGS})
         return values
 
     def create_model(self, form):

@@ -293,3 +293,38 @@ def test_admin_edits_a_user_and_every_change_is_audited(client_for, administrato
         data={"username": "gengdi", "display_name": "改名", "roles": ["staff"], "oversees": [str(unit_id)]},
     )
     assert "只有分管领导可以设置分管科室" in refused.get_data(as_text=True)
+
+
+def test_key_monitoring_is_finances_to_mark(client_for, bureau):
+    project = own_project(bureau["guihua"])
+    assert not project.is_key_monitoring
+    # Staff cannot set it, neither on the page (no such field) nor through the API.
+    form_page = client_for(bureau["guihua"]).get("/projects/new/").get_data(as_text=True)
+    assert "is_key_monitoring" not in form_page
+    from zyperf.services.accounts import create_token
+
+    token = create_token(bureau["guihua"], actor=bureau["guihua"])
+    db.session.commit()
+    refused = client_for(bureau["guihua"]).post(
+        "/api/v1/projects",
+        json={"name": "自称重点", "amounts": {"fiscal": "1"}, "is_key_monitoring": True},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert (
+        refused.status_code == 422 and "财务科标记" in refused.json["error"]["fields"]["is_key_monitoring"][0]
+    )
+    # Staff see no such bulk action; finance does, and it is audited.
+    assert "designate_key" not in client_for(bureau["guihua"]).get("/projects/").get_data(as_text=True)
+    finance = client_for(bureau["finance"])
+    assert "designate_key" in finance.get("/projects/").get_data(as_text=True)
+    response = finance.post("/projects/action/", data={"action": "designate_key", "rowid": [str(project.id)]})
+    assert response.status_code == 302
+    db.session.rollback()
+    assert db.session.get(Project, project.id).is_key_monitoring
+    assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "project.key_monitoring"))
+    # A head posting the action is refused and nothing changes.
+    client_for(bureau["guihua_head"]).post(
+        "/projects/action/", data={"action": "withdraw_key", "rowid": [str(project.id)]}
+    )
+    db.session.rollback()
+    assert db.session.get(Project, project.id).is_key_monitoring

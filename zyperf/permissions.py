@@ -24,6 +24,7 @@ class Action(StrEnum):
     EDIT_DOCUMENT = "edit_document"
     EXPORT = "export"
     VIEW_OUTSTANDING = "view_outstanding"
+    DESIGNATE_KEY_MONITORING = "designate_key_monitoring"
     USE_ADMIN = "use_admin"
     MANAGE_USERS = "manage_users"
     MANAGE_SETTINGS = "manage_settings"
@@ -177,6 +178,11 @@ def can_view_outstanding(user: User, obj=None) -> bool:
     return user.has_role(Role.FINANCE, Role.PRINCIPAL)
 
 
+def can_designate_key_monitoring(user: User, project: Project | None = None) -> bool:
+    """重点监控 is the city finance bureau's designation; finance records it, for any unit."""
+    return user.has_role(Role.FINANCE) and (project is None or in_scope(user, project.unit_id))
+
+
 def can_use_admin(user: User, obj=None) -> bool:
     """Admins configure the system; they hold no business approval rights."""
     return user.has_role(Role.ADMIN)
@@ -195,6 +201,7 @@ RULES: dict[Action, Callable[..., bool]] = {
     Action.EDIT_DOCUMENT: can_edit_document,
     Action.EXPORT: can_export,
     Action.VIEW_OUTSTANDING: can_view_outstanding,
+    Action.DESIGNATE_KEY_MONITORING: can_designate_key_monitoring,
     Action.USE_ADMIN: can_use_admin,
     Action.MANAGE_USERS: can_manage_users,
     Action.MANAGE_SETTINGS: can_manage_settings,
@@ -205,6 +212,7 @@ DENIAL_MESSAGES = {
     Action.CREATE_PROJECT: "只有本科室（单位）经办人可以新建本单位的项目",
     Action.EDIT_PROJECT: "只有本科室（单位）经办人可以修改项目，且项目已有报送的阶段文档后不能再修改",
     Action.USE_ADMIN: "只有系统管理员可以进行系统配置",
+    Action.DESIGNATE_KEY_MONITORING: "重点监控项目由市财政局确定、财务科标记",
     Action.CREATE_DOCUMENT: "只有本科室（单位）经办人可以新建本单位项目的阶段文档（部门整体评价由财务科新建）",
     Action.EDIT_DOCUMENT: "该文档当前状态下您不能修改：只有起草单位在草稿或退回状态下可以修改，已批复的绩效目标已锁定，需调整请发起「绩效目标调整」",
 }

@@ -94,7 +94,9 @@ def seed_years_and_projects(units: dict[str, Unit]) -> int:
             continue
         # The same checks as staff input; seeding has no staff actor, so it does not go through create_project.
         values = projects.clean_project_values({k: v for k, v in row.items() if k not in ("year", "unit")})
-        project = Project(fiscal_year=fy, unit=unit, **values)
+        project = Project(
+            fiscal_year=fy, unit=unit, is_key_monitoring=row.get("is_key_monitoring", False), **values
+        )
         db.session.add(project)
         db.session.flush()
         audit.record(None, "project.create", project, summary=project.name)

@@ -19,8 +19,8 @@ PROJECT_FIELDS = (
     "is_new",
     "is_major",
     "added_mid_year",
-    "is_key_monitoring",
 )
+KEY_MONITORING_MESSAGE = "重点监控项目由市财政局确定、财务科标记，经办人不能设置"
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
 
@@ -86,7 +86,7 @@ def clean_project_values(values: dict) -> dict:
         errors["total_amount"] = [
             f"年度资金总额（{clean['total_amount']}）应等于财政拨款与其他资金之和（{expected}）"
         ]
-    for flag in ("is_new", "is_major", "added_mid_year", "is_key_monitoring"):
+    for flag in ("is_new", "is_major", "added_mid_year"):
         clean[flag] = bool(values.get(flag))
     if errors:
         raise ValidationFailed(fields=errors)
@@ -106,6 +106,8 @@ def _check_unique_name(fy: FiscalYear, unit: Unit, name: str, exclude_id: int | 
 def create_project(*, actor: User, unit: Unit, fiscal_year: FiscalYear, values: dict) -> Project:
     """Staff create a project of their own unit. Raises PermissionDenied/ValidationFailed. Flushes."""
     require(actor, Action.CREATE_PROJECT, unit)
+    if values.get("is_key_monitoring"):
+        raise ValidationFailed(fields={"is_key_monitoring": [KEY_MONITORING_MESSAGE]})
     clean = clean_project_values(values)
     _check_unique_name(fiscal_year, unit, clean["name"])
     project = Project(unit=unit, fiscal_year=fiscal_year, created_by_id=actor.id, **clean)
@@ -118,6 +120,9 @@ def create_project(*, actor: User, unit: Unit, fiscal_year: FiscalYear, values: 
 def update_project(project: Project, *, actor: User, values: dict) -> Project:
     """Edit a project while it has no submitted stage document. Flushes; caller commits."""
     require(actor, Action.EDIT_PROJECT, project)
+    if "is_key_monitoring" in values and bool(values["is_key_monitoring"]) != project.is_key_monitoring:
+        raise ValidationFailed(fields={"is_key_monitoring": [KEY_MONITORING_MESSAGE]})
+    values = {k: v for k, v in values.items() if k != "is_key_monitoring"}
     merged = {k: getattr(project, k) for k in PROJECT_FIELDS} | values
     clean = clean_project_values(merged)
     _check_unique_name(project.fiscal_year, project.unit, clean["name"], exclude_id=project.id)
@@ -129,3 +134,21 @@ def update_project(project: Project, *, actor: User, values: dict) -> Project:
         audit.record(actor, "project.update", project, summary=project.name, changes=changes)
     db.session.flush()
     return project
+
+
+def set_key_monitoring(project: Project, designated: bool, *, actor: User) -> bool:
+    """Finance records the city bureau's 重点监控 designation (or its withdrawal). Returns whether it
+    changed. Raises PermissionDenied. Flushes; caller commits."""
+    require(actor, Action.DESIGNATE_KEY_MONITORING, project)
+    if project.is_key_monitoring == designated:
+        return False
+    audit.record(
+        actor,
+        "project.key_monitoring",
+        project,
+        summary=project.name,
+        changes={"is_key_monitoring": [project.is_key_monitoring, designated]},
+    )
+    project.is_key_monitoring = designated
+    db.session.flush()
+    return True

@@ -409,3 +409,37 @@ def test_rectification_needs_the_truthfulness_declaration(bureau):
     )
     workflow.apply(doc, "submit", actor=staff, expected_version=doc.version)
     assert doc.state == "submitted"
+
+
+@pytest.mark.skipif(not PG_URL, reason="real parallel requests need PostgreSQL")
+def test_parallel_creation_of_one_document_one_wins(app, bureau):
+    project_id = continuing_project("guihua").id
+    headers = bearer(bureau["guihua"])
+    barrier = threading.Barrier(6)
+    statuses = []
+
+    def create():
+        client = app.test_client()
+        with app.app_context():
+            barrier.wait()
+            response = client.post(
+                "/api/v1/documents",
+                json={"project_id": project_id, "kind": "self_evaluation"},
+                headers=headers,
+            )
+            statuses.append(response.status_code)
+            db.session.remove()
+
+    threads = [threading.Thread(target=create) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [201] + [409] * 5
+    db.session.expire_all()
+    count = db.session.scalar(
+        select(func.count(StageDocument.id)).where(
+            StageDocument.project_id == project_id, StageDocument.kind == "self_evaluation"
+        )
+    )
+    assert count == 1

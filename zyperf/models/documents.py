@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zyperf.extensions import db
@@ -48,6 +48,17 @@ class StageDocument(db.Model):
     # Several target adjustments may exist for one project; every other kind is one per project and year.
     __table_args__ = (
         UniqueConstraint("project_id", "fiscal_year_id", "kind", "sequence", name="one_per_kind"),
+        # Department-wide documents have no project (NULLs never collide): one per unit, year and kind.
+        Index(
+            "uq_stage_documents_department",
+            "unit_id",
+            "fiscal_year_id",
+            "kind",
+            "sequence",
+            unique=True,
+            sqlite_where=text("project_id IS NULL"),
+            postgresql_where=text("project_id IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

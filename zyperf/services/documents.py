@@ -4,6 +4,7 @@ import hashlib
 import json
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from zyperf.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationFailed
 from zyperf.extensions import db
@@ -142,7 +143,12 @@ def create_document(
         last_edited_by_id=actor.id,
     )
     db.session.add(document)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Someone created the same document a moment ago (the check above raced): say so, as above.
+        db.session.rollback()
+        raise InvalidTransition(f"本年度已有「{kind.label}」文档，请刷新后打开原文档继续办理") from None
     db.session.add(
         DocumentEvent(document_id=document.id, actor_id=actor.id, action="create", to_state=document.state)
     )

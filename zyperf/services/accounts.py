@@ -8,6 +8,7 @@ from functools import cache
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from zyperf.errors import ValidationFailed
@@ -178,7 +179,11 @@ def create_user(
     user.grants = [RoleGrant(role=Role(r).value) for r in roles]
     user.oversees = list(oversees)
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # created a moment ago by someone else
+        db.session.rollback()
+        raise ValidationFailed(f"用户名 {name} 已存在", fields={"username": ["用户名已存在"]}) from None
     audit.record(
         actor, "user.create", user, summary=name, changes={"roles": sorted(Role(r).value for r in roles)}
     )

@@ -3,6 +3,7 @@
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
@@ -112,7 +113,11 @@ def create_project(*, actor: User, unit: Unit, fiscal_year: FiscalYear, values: 
     _check_unique_name(fiscal_year, unit, clean["name"])
     project = Project(unit=unit, fiscal_year=fiscal_year, created_by_id=actor.id, **clean)
     db.session.add(project)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same name saved a moment ago by someone else
+        db.session.rollback()
+        raise ValidationFailed(fields={"name": [f"{fiscal_year.year} 年本单位已有同名项目"]}) from None
     audit.record(actor, "project.create", project, summary=project.name, changes=clean)
     return project
 

@@ -99,3 +99,17 @@ def test_root_leads_home(client, login, section_staff):
     anonymous = client.get("/")
     assert anonymous.status_code == 303 and "/login" in anonymous.headers["Location"]
     assert login(section_staff).get("/").headers["Location"].endswith("/admin/")
+
+
+def test_a_locked_database_is_a_clear_503_not_a_500(app, login, section_staff):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    def busy():
+        raise OperationalError("UPDATE …", {}, sqlite3.OperationalError("database is locked"))
+
+    app.add_url_rule("/test-busy", "test_busy", busy)
+    response = login(section_staff).get("/test-busy")
+    assert response.status_code == 503
+    assert "系统繁忙" in response.get_data(as_text=True)

@@ -1,6 +1,7 @@
 """Domain errors, and the one place that maps them (and HTTP errors) to Chinese pages or JSON."""
 
 from flask import jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 
@@ -82,6 +83,19 @@ def register_error_handlers(app):
         if err.code == 400 and "CSRF" in (err.description or ""):
             message = "表单已过期或缺少安全令牌（CSRF），请刷新页面后重新提交"
         return error_response(err.code or 500, code, message)
+
+    @app.errorhandler(OperationalError)
+    def _database(err: OperationalError):
+        from zyperf.extensions import db
+
+        db.session.rollback()
+        if "locked" in str(err.orig).lower():
+            # SQLite lets one writer at a time; a collision is worth a retry, not an alarm.
+            return error_response(
+                503, "unavailable", "系统繁忙（数据库正被其他操作占用），请稍后重试，未保存任何内容"
+            )
+        app.logger.exception("database error")
+        return error_response(503, "unavailable", "数据库暂时不可用，请稍后重试")
 
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):

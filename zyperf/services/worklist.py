@@ -101,7 +101,3 @@ def outstanding_by_unit(user: User, *, today: date | None = None) -> list[dict]:
         if due and due < today:
             entry["overdue"] += 1
     return sorted(rows.values(), key=lambda r: (r["unit"].sort_order, r["unit"].id))
-
-
-def worklist_count(user: User) -> int:
-    return len(worklist(user))

@@ -80,18 +80,7 @@ class ProjectAdmin(ScopedModelView):
         "created_at": "创建时间",
         "created_by": "创建人",
     }
-    column_details_list = (
-        "fiscal_year",
-        "unit",
-        "code",
-        "name",
-        "total_amount",
-        "fiscal_amount",
-        "other_amount",
-        *FLAG_FIELDS,
-        "created_by",
-        "created_at",
-    )
+    column_details_list = (*column_list, "created_by", "created_at")
     column_formatters = dict.fromkeys(FLAG_FIELDS, _yes_no) | {
         "created_at": lambda v, c, m, n: local_time(m.created_at),
         "created_by": lambda v, c, m, n: m.created_by.display_name if m.created_by else "（初始数据）",

@@ -18,6 +18,26 @@ def bearer(user):
     return {"Authorization": f"Bearer {token}"}
 
 
+def parallel_statuses(app, count: int, method: str, path: str, **kwargs) -> list[int]:
+    """Send `count` identical requests at the same instant from as many threads; their statuses."""
+    barrier = threading.Barrier(count)
+    statuses = []
+
+    def send():
+        client = app.test_client()
+        with app.app_context():
+            barrier.wait()
+            statuses.append(client.open(path, method=method, **kwargs).status_code)
+            db.session.remove()
+
+    threads = [threading.Thread(target=send) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return statuses
+
+
 def continuing_project(unit_code):
     """A project that needs no ex-ante assessment."""
     return next(
@@ -280,27 +300,14 @@ def test_ten_parallel_approvals_one_wins(app, bureau):
     workflow.apply(doc, "submit", actor=staff, expected_version=doc.version)
     db.session.commit()
     doc_id, version = doc.id, doc.version
-    headers = bearer(bureau["guihua_head"])
-    barrier = threading.Barrier(10)
-    statuses = []
-
-    def approve():
-        client = app.test_client()
-        with app.app_context():
-            barrier.wait()
-            response = client.post(
-                f"/api/v1/documents/{doc_id}/transitions",
-                json={"action": "approve", "version": version},
-                headers=headers,
-            )
-            statuses.append(response.status_code)
-            db.session.remove()
-
-    threads = [threading.Thread(target=approve) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    statuses = parallel_statuses(
+        app,
+        10,
+        "POST",
+        f"/api/v1/documents/{doc_id}/transitions",
+        json={"action": "approve", "version": version},
+        headers=bearer(bureau["guihua_head"]),
+    )
     assert sorted(statuses) == [200] + [409] * 9
     db.session.expire_all()
     approvals = db.session.scalar(
@@ -414,27 +421,14 @@ def test_rectification_needs_the_truthfulness_declaration(bureau):
 @pytest.mark.skipif(not PG_URL, reason="real parallel requests need PostgreSQL")
 def test_parallel_creation_of_one_document_one_wins(app, bureau):
     project_id = continuing_project("guihua").id
-    headers = bearer(bureau["guihua"])
-    barrier = threading.Barrier(6)
-    statuses = []
-
-    def create():
-        client = app.test_client()
-        with app.app_context():
-            barrier.wait()
-            response = client.post(
-                "/api/v1/documents",
-                json={"project_id": project_id, "kind": "self_evaluation"},
-                headers=headers,
-            )
-            statuses.append(response.status_code)
-            db.session.remove()
-
-    threads = [threading.Thread(target=create) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    statuses = parallel_statuses(
+        app,
+        6,
+        "POST",
+        "/api/v1/documents",
+        json={"project_id": project_id, "kind": "self_evaluation"},
+        headers=bearer(bureau["guihua"]),
+    )
     assert sorted(statuses) == [201] + [409] * 5
     db.session.expire_all()
     count = db.session.scalar(

@@ -88,7 +88,7 @@ class DocumentsView(SecureBaseView):
         fields = (
             definition.fields
             if definition
-            else [{"key": k, "label": k, "type": "text"} for k in document.data]
+            else [{"key": k, "label": k, "type": "text"} for k in document.data if k != "review_conclusion"]
         )
         return self.render(
             "admin/documents/detail.html",

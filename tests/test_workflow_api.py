@@ -437,3 +437,33 @@ def test_parallel_creation_of_one_document_one_wins(app, bureau):
         )
     )
     assert count == 1
+
+
+def test_the_city_bureaus_conclusion_is_shown_on_the_document(client_for, bureau):
+    from zyperf.services import documents, workflow
+
+    project = db.session.scalar(select(Project).where(Project.name == "村级国土空间规划编制"))
+    doc = documents.create_document(
+        "ex_ante_assessment",
+        actor=bureau["guihua"],
+        project=project,
+        data=complete_data("ex_ante_assessment"),
+    )
+    for name, action in (
+        ("guihua", "submit"),
+        ("guihua_head", "approve"),
+        ("deputy", "approve"),
+        ("finance", "report"),
+    ):
+        workflow.apply(doc, action, actor=bureau[name], expected_version=doc.version)
+    workflow.apply(
+        doc,
+        "record_review",
+        actor=bureau["finance"],
+        expected_version=doc.version,
+        comment="同意",
+        params={"conclusion": "不予支持"},
+    )
+    db.session.commit()
+    html = client_for(bureau["guihua"]).get(f"/documents/{doc.id}").get_data(as_text=True)
+    assert 'id="review-conclusion">不予支持<' in html

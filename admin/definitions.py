@@ -24,7 +24,14 @@ from forms.base import AppForm
 from forms.builder import build_stage_form
 from zyperf.errors import DomainError, NotFound, ValidationFailed
 from zyperf.extensions import db
-from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, FormDefinition, IndicatorCategory
+from zyperf.models import (
+    INDICATOR_FRAMEWORKS,
+    KIND_LABELS,
+    DocumentKind,
+    FiscalYear,
+    FormDefinition,
+    IndicatorCategory,
+)
 from zyperf.permissions import Action
 from zyperf.services import definitions as defs
 
@@ -520,7 +527,7 @@ class IndicatorCategoryAdmin(AuditedModelView):
     column_searchable_list = ("level1", "level2")
     column_filters = ("framework",)
     form_columns = ("framework", "level1", "level2", "sort_order")
-    form_choices = {"framework": [("2021", "2021 版指标体系"), ("2015", "2015 版指标体系")]}
+    form_choices = {"framework": list(INDICATOR_FRAMEWORKS.items())}
     form_args = {
         "level1": {"validators": [DataRequired("请填写一级指标"), Length(max=50, message="不超过 50 字")]},
         "level2": {"validators": [DataRequired("请填写二级指标"), Length(max=50, message="不超过 50 字")]},

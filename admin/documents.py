@@ -3,7 +3,7 @@ bulk approval; 我的待办; finance's 催办 overview; the workflow diagrams fo
 
 import io
 
-from flask import flash, redirect, request, send_file, url_for
+from flask import flash, g, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
@@ -271,7 +271,7 @@ class WorklistView(SecureBaseView):
 
     @expose("/")
     def index(self):
-        return self.render("admin/documents/worklist.html", items=worklist(actor()), state_label=state_label)
+        return self.render("admin/documents/worklist.html", items=request_worklist(), state_label=state_label)
 
 
 class OutstandingView(SecureBaseView):
@@ -305,11 +305,16 @@ class WorkflowDiagramView(SecureBaseView):
         )
 
 
+def request_worklist() -> list:
+    """The current user's worklist, computed once per request: the menu badge, the home page and
+    我的待办 all show it, often on the same page."""
+    if "worklist" not in g:
+        g.worklist = worklist(current_user._get_current_object())
+    return g.worklist
+
+
 def worklist_badge() -> int | None:
     """The count shown next to 我的待办 in the menu."""
     if not current_user.is_authenticated or not can(current_user, Action.VIEW_DOCUMENT):
         return None
-    try:
-        return len(worklist(current_user._get_current_object()))
-    except NotFound:
-        return None
+    return len(request_worklist())

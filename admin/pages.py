@@ -5,13 +5,13 @@ from flask_admin import expose
 from sqlalchemy import func, select
 
 from admin.base import SecureBaseView, SecureIndexView, actor
+from admin.documents import request_worklist
 from forms.auth import ChangePasswordForm, TokenForm
 from zyperf.errors import NotFound, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import ApiToken, FiscalYear, Project, Unit
 from zyperf.permissions import Action, can, scoped
 from zyperf.services import accounts
-from zyperf.services.worklist import worklist
 from zyperf.transitions import state_label
 
 
@@ -33,7 +33,7 @@ class HomeView(SecureIndexView):
             user=user,
             project_counts=counts,
             can_view_projects=can(user, Action.VIEW_PROJECT),
-            work=worklist(user) if business else [],
+            work=request_worklist() if business else [],
             business=business,
             state_label=state_label,
         )

@@ -11,7 +11,7 @@ from forms.fields import CheckboxesField
 from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
 from zyperf.formatting import local_time
-from zyperf.models import ROLE_LABELS, TEMPLATE_FAMILIES, Role, Unit
+from zyperf.models import INDICATOR_FRAMEWORKS, ROLE_LABELS, TEMPLATE_FAMILIES, Role, Unit
 from zyperf.permissions import Action
 from zyperf.services import accounts, audit
 
@@ -123,7 +123,7 @@ class FiscalYearAdmin(AuditedModelView):
     )
     form_choices = {
         "template_family": list(TEMPLATE_FAMILIES.items()),
-        "indicator_framework": [("2021", "2021 版指标体系"), ("2015", "2015 版指标体系")],
+        "indicator_framework": list(INDICATOR_FRAMEWORKS.items()),
         "monitoring_month": [(str(m), f"{m} 月") for m in range(1, 13)],
     }
 

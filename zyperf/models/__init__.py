@@ -27,9 +27,10 @@ from zyperf.models.documents import (
     StageDocument,
 )
 from zyperf.models.listviews import ListView
-from zyperf.models.projects import TEMPLATE_FAMILIES, FiscalYear, Project
+from zyperf.models.projects import INDICATOR_FRAMEWORKS, TEMPLATE_FAMILIES, FiscalYear, Project
 
 __all__ = [
+    "INDICATOR_FRAMEWORKS",
     "KIND_LABELS",
     "ROLE_LABELS",
     "TEMPLATE_FAMILIES",

@@ -10,6 +10,7 @@ from zyperf.extensions import db
 from zyperf.models.accounts import Unit, User
 from zyperf.models.base import Money, money_column, utcnow
 
+INDICATOR_FRAMEWORKS = {"2021": "2021 版指标体系", "2015": "2015 版指标体系"}
 TEMPLATE_FAMILIES = {
     "sichuan-510000": "四川省预算管理一体化（默认）",
     "central-2020": "财政部 2020 版",

@@ -459,6 +459,33 @@ def clean_indicator_rows(
         row: dict = {}
         row_errors: list[str] = []
 
+        def number(
+            col: str,
+            label: str,
+            rule: str,
+            *,
+            positive: bool,
+            places: int,
+            raw=raw,
+            row=row,
+            row_errors=row_errors,
+        ):
+            """A numeric cell: its Decimal (None when missing or wrong) and its canonical text in the row."""
+            cell = _cell(raw, col)
+            row[col] = ""
+            if cell is None:
+                row_errors.append(f"请填写{label}")
+                return None
+            try:
+                value = parse_number(cell, label)
+                if (value <= 0 if positive else value < 0) or _places(value) > places:
+                    raise FieldError(rule)
+            except FieldError as exc:
+                row_errors.extend(exc.messages)
+                return None
+            row[col] = format_number(value)
+            return value
+
         def text(col: str, limit: int, *, required: bool, raw=raw, row=row, row_errors=row_errors):
             label = TABLE_COLUMNS.get(col) or EXTRA_COLUMNS[col]
             cell = _cell(raw, col)
@@ -496,50 +523,19 @@ def clean_indicator_rows(
                 row_errors.append("定性指标不填度量单位")
             row["unit"] = ""
         else:
-            cell = _cell(raw, "value")
-            row["value"] = ""
-            if cell is None:
-                row_errors.append("请填写指标值")
-            else:
-                try:
-                    target = parse_number(cell, "指标值")
-                    if target < 0 or _places(target) > 4:
-                        raise FieldError("指标值应为不小于0的数字，最多四位小数")
-                    row["value"] = format_number(target)
-                except FieldError as exc:
-                    row_errors.extend(exc.messages)
-                    target = None
+            target = number(
+                "value", "指标值", "指标值应为不小于0的数字，最多四位小数", positive=False, places=4
+            )
             text("unit", 10, required=nature is not None)
-        weight_cell = _cell(raw, "weight")
-        row["weight"] = ""
-        if weight_cell is None:
-            row_errors.append("请填写权重")
-        else:
-            try:
-                weight = parse_number(weight_cell, "权重")
-                if weight <= 0 or _places(weight) > 2:
-                    raise FieldError("权重应为大于0的数字，最多两位小数")
-                row["weight"] = format_number(weight)
-            except FieldError as exc:
-                row_errors.extend(exc.messages)
+        number("weight", "权重", "权重应为大于0的数字，最多两位小数", positive=True, places=2)
         actual = None
         if "actual" in extra:
             if nature == "定性":
                 text("actual", 50, required=True)
             else:
-                cell = _cell(raw, "actual")
-                row["actual"] = ""
-                if cell is None:
-                    row_errors.append("请填写完成值")
-                else:
-                    try:
-                        actual = parse_number(cell, "完成值")
-                        if actual < 0 or _places(actual) > 4:
-                            raise FieldError("完成值应为不小于0的数字，最多四位小数")
-                        row["actual"] = format_number(actual)
-                    except FieldError as exc:
-                        row_errors.extend(exc.messages)
-                        actual = None
+                actual = number(
+                    "actual", "完成值", "完成值应为不小于0的数字，最多四位小数", positive=False, places=4
+                )
         if "reason" in extra:
             needs_reason = (
                 nature in ("=", "≥", "≤")

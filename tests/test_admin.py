@@ -53,7 +53,6 @@ def new_project_form(year_id, **overrides):
         "name": "测试项目",
         "fiscal_amount": "100.00",
         "other_amount": "20.50",
-        "total_amount": "",
         "is_new": "y",
     }
     data.update(overrides)
@@ -82,7 +81,8 @@ def test_staff_creates_project_of_own_unit(client_for, section_staff):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"total_amount": "999.00"}, "应等于财政拨款与其他资金之和"),
+        ({"carryover_amount": "200.00"}, "不得超过财政资金"),
+        ({"fiscal_amount": "0", "other_amount": "0"}, "年度资金总额应大于0"),
         ({"fiscal_amount": "-5"}, "金额不能为负数"),
         ({"name": ""}, "请填写项目名称"),
         ({"name": "村级国土空间规划编制"}, "已有同名项目"),

@@ -9,7 +9,7 @@ from forms.builder import build_stage_form
 from zyperf.domain import stages, tables
 from zyperf.domain.figures import fmt_number
 from zyperf.domain.text import period_label
-from zyperf.errors import DomainError, ValidationFailed
+from zyperf.errors import DomainError
 from zyperf.extensions import db
 from zyperf.models import FormDefinition, StageDocument
 from zyperf.permissions import Action, get_visible_or_404, require
@@ -34,7 +34,12 @@ def stage_form(document: StageDocument, definition: FormDefinition, *, formdata:
     """The document's form, told what its checkers and widgets need: settings, family, whether the
     promise is carried, the period label and the current figures."""
     form_class = build_stage_form(definition)
-    form = form_class() if formdata else form_class(data=document.data, version=document.version)
+    # The stored data is the starting point either way: a carried promise is not posted back.
+    form = (
+        form_class(data=document.data)
+        if formdata
+        else form_class(data=document.data, version=document.version)
+    )
     settings = document_data.document_settings(document)
     form.complete = False
     form.settings, form.family = settings, document.template_family
@@ -105,15 +110,13 @@ class ReviewPages:
             return jsonify({"figures": {}, "rows": {}, "errors": {}})
         form = stage_form(document, definition, formdata=True)
         form.validate()
-        data = {k: v for k, v in form.entry_data().items() if k not in form.errors}
-        errors = {k: list(v) for k, v in form.errors.items()}
-        try:
-            cleaned = document_data.clean(document, {**(document.data or {}), **data}, complete=False)
-        except ValidationFailed as err:
-            errors |= err.fields or {}
-            cleaned = document_data.refresh(document)
-        finally:
-            db.session.rollback()
+        data = {
+            **(document.data or {}),
+            **{k: v for k, v in form.entry_data().items() if k not in form.errors},
+        }
+        cleaned, errors = document_data.preview(document, data)
+        db.session.rollback()
+        errors = {k: list(v) for k, v in form.errors.items()} | errors
         figures = {
             f["key"]: stages.display(document.kind, f["formula"], cleaned.get(f["key"]))
             for f in definition.fields

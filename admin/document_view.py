@@ -42,7 +42,12 @@ class DocumentView:
         return SYSTEM_LABELS.get(key, key)
 
     def value(self, key: str, value) -> str:
-        """One side of a change, with choices shown by their labels."""
+        """One side of a change, with choices shown by their labels and figures formatted."""
+        if value in (None, "", []):
+            return "（空）"
+        spec = self.by_key.get(key)
+        if spec and spec["type"] == "computed":
+            return stages.display(self.document.kind, spec.get("formula", ""), value)
         options = self._options(key)
         if options and isinstance(value, str):
             return options.get(value, value)

@@ -79,6 +79,21 @@ class IndicatorTableField(_TableField):
 
     BLANK_ROWS = 3
 
+    def raw_value(self):
+        """Posted rows; where the promise is carried, its columns come from the stored rows (the page
+        shows them as text, not inputs), and the service checks that nothing changed them."""
+        stored = self.object_data
+        if (
+            not getattr(self._form, "carried", False)
+            or not isinstance(stored, list)
+            or not isinstance(self.data, list)
+        ):
+            return self.data
+        return [
+            {**{c: old.get(c) for c in indicators.CARRIED}, **row} if isinstance(row, dict) else row
+            for old, row in zip(stored, self.data, strict=False)
+        ] + self.data[len(stored) :]
+
     def from_formdata(self, formdata):
         cells = self._cells(formdata)
         if "__json__" in cells:
@@ -110,13 +125,17 @@ class IndicatorTableField(_TableField):
             for i, row in enumerate(rows)
         )
         lists = self._datalists() if not carried else Markup("")
-        total = Markup(
-            '<div class="small text-muted mt-1">权重合计 <span data-weight-total="{}">{}</span>'
-            "（应为 {}）</div>"
-        ).format(
-            self.id,
-            figures.fmt_number(indicators.weight_total([r for r in rows if r.get("weight")])),
-            self.spec.get("weight_total", 90),
+        total = (
+            Markup("")
+            if carried
+            else Markup(
+                '<div class="small text-muted mt-1">权重合计 <span data-weight-total="{}">{}</span>'
+                "（应为 {}）</div>"
+            ).format(
+                self.id,
+                figures.fmt_number(indicators.weight_total([r for r in rows if r.get("weight")])),
+                self.spec.get("weight_total", 90),
+            )
         )
         add = (
             Markup(

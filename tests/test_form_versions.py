@@ -48,7 +48,7 @@ def test_old_document_keeps_v1_and_moves_only_explicitly(bureau, client_for):
     assert old.form_version == 2 and "planned_progress" not in old.data
     event = old.events[-1]
     assert event.action == "move_form" and event.changes["planned_progress"] == ["60.00", None]
-    assert "监督人" in document_data.completeness_errors(old)
+    assert "supervisor" in document_data.completeness_errors(old)
     with pytest.raises(InvalidTransition):
         documents.move_to_newest_form(old, actor=staff, expected_version=old.version)
 

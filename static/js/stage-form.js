@@ -57,9 +57,12 @@
     });
   }
 
+  var asked = 0;
+
   function preview(form) {
     var url = form.getAttribute("data-preview");
     if (!url || !window.fetch) { return; }
+    var mine = ++asked;
     var body = new FormData(form);
     fetch(url, {
       method: "POST",
@@ -67,7 +70,7 @@
       credentials: "same-origin",
       headers: {"X-CSRFToken": (form.querySelector('[name="csrf_token"]') || {}).value || "", "Accept": "application/json"}
     }).then(function (r) { return r.ok ? r.json() : null; }).then(function (answer) {
-      if (answer) { show(form, answer); }
+      if (answer && mine === asked) { show(form, answer); }  // a late answer to older input is dropped
     }).catch(function () { /* the figures are computed again on save */ });
   }
 

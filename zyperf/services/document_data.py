@@ -4,11 +4,12 @@ pages, the API, exports and imports, so a figure is computed in one place."""
 
 import json
 
-from zyperf.domain import indicators, stages
+from zyperf.domain import carried, indicators, rules, stages
 from zyperf.domain.fields import Context, validate_fields
 from zyperf.domain.settings import YearSettings
+from zyperf.domain.text import period_label
 from zyperf.errors import ValidationFailed
-from zyperf.models import FiscalYear, FormDefinition, StageDocument
+from zyperf.models import FormDefinition, StageDocument
 from zyperf.services import definitions
 
 MAX_DATA_BYTES = 2_000_000
@@ -119,7 +120,7 @@ def clean(
     old = document.data or {}
     if carries(document) and isinstance(old.get("indicators"), list):
         label = next((f["label"] for f in definition.fields if f["key"] == "indicators"), "绩效指标")
-        merged, row_errors = indicators.merge_carried(old["indicators"], data.get("indicators"), label)
+        merged, row_errors = carried.merge_carried(old["indicators"], data.get("indicators"), label)
         data = {**data, "indicators": merged}
         if row_errors:
             errors["indicators"] = [str(e) for e in row_errors]
@@ -129,7 +130,7 @@ def clean(
     for key, messages in field_errors.items():
         errors.setdefault(key, []).extend(messages)
     figures = stages.compute(document.kind, cleaned, settings, document.review)
-    for key, messages in stages.rules(
+    for key, messages in rules.rules(
         document.kind, cleaned, figures, settings, complete=complete, review=document.review
     ).items():
         errors.setdefault(key, []).extend(m for m in messages if m not in errors.get(key, []))
@@ -142,17 +143,36 @@ def clean(
     return cleaned
 
 
-def completeness_errors(document: StageDocument) -> dict[str, list[str]]:
-    """What the document's form still lacks or gets wrong, by field label (empty when complete)."""
+def preview(document: StageDocument, data: dict) -> tuple[dict, dict[str, list[str]]]:
+    """What the figures would be with this data, and what is wrong in it; never raises. A wrong
+    field counts with its stored value, so the rest still computes while a person types."""
     definition = definition_of(document)
     if definition is None:
-        return {} if document.data else {"表单": ["尚未填写"]}
+        return document.data or {}, {}
+    cleaned, errors = validate_fields(definition.fields, data, context_for(document, complete=False))
+    for key in errors:
+        cleaned[key] = (document.data or {}).get(key)
+    figures = stages.compute(document.kind, cleaned, document_settings(document), document.review)
+    return fill_computed(definition, document.kind, cleaned, figures), errors
+
+
+def completeness_errors(document: StageDocument) -> dict[str, list[str]]:
+    """What the document's form still lacks or gets wrong, by field key (empty when complete)."""
+    definition = definition_of(document)
+    if definition is None:
+        return {} if document.data else {"data": ["尚未填写"]}
     try:
         clean(document, document.data or {}, complete=True, definition=definition)
     except ValidationFailed as err:
-        labels = {f["key"]: f["label"] for f in definition.fields}
-        return {labels.get(key, key): msgs for key, msgs in (err.fields or {}).items()}
+        return err.fields or {"data": [err.message]}
     return {}
+
+
+def field_label(document: StageDocument, key: str) -> str:
+    """A field's label as people read it this year (`{period}` filled in)."""
+    definition = definition_of(document)
+    label = next((f["label"] for f in definition.fields if f["key"] == key), key) if definition else key
+    return label.replace("{period}", period_label(document_settings(document).monitoring_month))
 
 
 def figures_of(document: StageDocument) -> dict:
@@ -166,7 +186,3 @@ def refresh(document: StageDocument) -> dict:
     if definition is None:
         return document.data or {}
     return fill_computed(definition, document.kind, dict(document.data or {}), figures_of(document))
-
-
-def year_settings(fiscal_year: FiscalYear) -> YearSettings:
-    return fiscal_year.year_settings

@@ -5,7 +5,7 @@ import hashlib
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from zyperf.domain import indicators, tables
+from zyperf.domain import carried, tables
 from zyperf.domain.fields import Context, check_field
 from zyperf.domain.text import FieldError, normalize_text
 from zyperf.errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -69,7 +69,7 @@ def _prefill(
                 "evaluation",
             )
         ):
-            data[spec["key"]] = indicators.carry(targets.data.get("indicators") or [], spec["mode"])
+            data[spec["key"]] = carried.carry(targets.data.get("indicators") or [], spec["mode"])
         elif spec["key"] == "requested_amount" and kind is DocumentKind.EX_ANTE_ASSESSMENT:
             data[spec["key"]] = str(project.total_amount)
     return data

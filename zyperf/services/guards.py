@@ -1,12 +1,22 @@
 """Named guards on transitions. Each returns None when it holds, or a Chinese sentence saying what is missing."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from zyperf.extensions import db
 from zyperf.models import DocumentKind, StageDocument
-from zyperf.services.document_data import completeness_errors
+from zyperf.services.document_data import completeness_errors, field_label
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a guard does not hold, with the fields it concerns (key → messages) for pages and the API."""
+
+    message: str
+    fields: dict[str, list[str]]
+
 
 SUPPORTIVE = ("予以支持", "调整完善后予以支持")
 # The city bureau's answer, worded for what it reviews (rules 三(一), 三(四)).
@@ -18,12 +28,13 @@ REVIEW_CONCLUSIONS = {
 }
 
 
-def data_complete(document: StageDocument, params: dict | None) -> str | None:
+def data_complete(document: StageDocument, params: dict | None) -> Refusal | None:
+    """The form is complete and right (§5): the refusal names each field, with its messages by key."""
     errors = completeness_errors(document)
     if not errors:
         return None
-    named = "；".join(f"{key}：{'，'.join(msgs)}" for key, msgs in errors.items())
-    return f"表单尚未填写完整（{named}）"
+    named = "；".join(f"{field_label(document, key)}：{'，'.join(msgs)}" for key, msgs in errors.items())
+    return Refusal(f"表单尚未填写完整（{named}）", errors)
 
 
 def ex_ante_supportive(document: StageDocument, params: dict | None) -> str | None:
@@ -60,7 +71,7 @@ def review_conclusion_given(document: StageDocument, params: dict | None) -> str
     return f"请选择市财政局审核结论：{named}（需修改后重新报送的请选择「退回」）"
 
 
-GUARDS: dict[str, Callable[[StageDocument, dict | None], str | None]] = {
+GUARDS: dict[str, Callable[[StageDocument, dict | None], "str | Refusal | None"]] = {
     "data_complete": data_complete,
     "ex_ante_supportive": ex_ante_supportive,
     "truthfulness_declared": truthfulness_declared,

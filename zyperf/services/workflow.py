@@ -9,7 +9,7 @@ from zyperf.models.base import utcnow
 from zyperf.permissions import in_scope
 from zyperf.services import audit, document_data
 from zyperf.services.documents import on_final
-from zyperf.services.guards import GUARDS
+from zyperf.services.guards import GUARDS, Refusal
 from zyperf.services.locking import check_version, flush_or_stale
 from zyperf.transitions import (
     ACTION_LABELS,
@@ -48,13 +48,17 @@ def refusal(user: User, document: StageDocument, row: Transition) -> str | None:
     return None
 
 
-def guard_failures(document: StageDocument, row: Transition, params: dict | None) -> list[str]:
-    messages = []
+def guard_failures(document: StageDocument, row: Transition, params: dict | None) -> GuardFailed | None:
+    """All the row's guards that do not hold, as one refusal naming every field concerned."""
+    messages, fields = [], {}
     for name in row.guards:
-        message = GUARDS[name](document, params)
-        if message:
-            messages.append(message)
-    return messages
+        refusal = GUARDS[name](document, params)
+        if isinstance(refusal, Refusal):
+            messages.append(refusal.message)
+            fields |= refusal.fields
+        elif refusal:
+            messages.append(refusal)
+    return GuardFailed("；".join(messages), fields=fields or None) if messages else None
 
 
 @dataclass(frozen=True)
@@ -108,8 +112,8 @@ def apply(
         raise PermissionDenied(reason)
     if row.needs_comment and not comment:
         raise GuardFailed(f"「{ACTION_LABELS[action]}」必须填写意见", fields={"comment": ["请填写意见"]})
-    if failures := guard_failures(document, row, params):
-        raise GuardFailed("；".join(failures))
+    if failed := guard_failures(document, row, params):
+        raise failed
 
     before = document.state
     now = utcnow()

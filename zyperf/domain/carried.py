@@ -1,8 +1,6 @@
 """S8: in monitoring and evaluation the promise (一级 … 权重) is carried from the final targets and
 stays as it was; only what happened is entered."""
 
-from decimal import Decimal
-
 from zyperf.domain.indicators import (
     CARRIED,
     EVALUATION_COLUMNS,
@@ -11,7 +9,7 @@ from zyperf.domain.indicators import (
     RowError,
     canonical_nature,
 )
-from zyperf.domain.text import FieldError, parse_number
+from zyperf.domain.text import FieldError, parse_number, to_decimal
 
 
 def carry(target_rows: list[dict], table_mode: str) -> list[dict]:
@@ -53,9 +51,9 @@ def _differs(new, old, column: str) -> bool:
         return bool(new) != bool(old) and str(new).strip() not in ("", "否")
     if column == "nature":
         return canonical_nature(new) != old
-    if column in ("value", "weight") and old not in (None, ""):
+    if column in ("value", "weight") and (stored := to_decimal(old)) is not None:
         try:
-            return parse_number(new, column) != Decimal(str(old))
+            return parse_number(new, column) != stored
         except FieldError:
-            return str(new).strip() != str(old)
+            return True
     return ("" if new is None else str(new).strip()) != ("" if old is None else str(old))

@@ -263,7 +263,7 @@ def test_e3_qualitative_band(grade, score, message):
 def test_qualitative_bands_are_a_setting():
     other = replace(DEFAULTS, qualitative_bands=(D("0.8"), D("0.5")))
     assert f.qualitative_band(f.QUALITATIVE_GRADES[1], D(20), other) == (D("10.0"), D("16.0"), False)
-    assert f.check_qualitative(f.QUALITATIVE_GRADES[1], D("12"), D(15), other) == "得分应在7.5至12分之间"
+    assert f.check_qualitative(f.QUALITATIVE_GRADES[1], D(12), D(15), other) == "得分应在7.5至12分之间"
     assert f.check_qualitative("效果明显", D(1), D(20), DEFAULTS).startswith("请选择定性指标的完成等级")
 
 

@@ -6,7 +6,7 @@ has passed it, so `YearSettings.from_json` trusts what it reads.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 
 GRADES = ("优", "良", "中", "差")
@@ -43,31 +43,6 @@ DEFAULT_RESULT_TEXTS = {
     "差": "视情况可取消或暂停下一年度预算安排",
 }
 
-SETTING_LABELS = {
-    "family.targets": "绩效目标表模板",
-    "family.monitoring": "绩效监控表模板",
-    "family.self_evaluation": "绩效自评表模板",
-    "indicator_framework": "指标体系",
-    "monitoring.month": "监控月份",
-    "monitoring.progress_label": "进度名称",
-    "monitoring.lag_ratio": "滞后判定系数",
-    "monitoring.severe_ratio": "严重滞后判定系数",
-    "scoring.budget_rule": "预算执行得分规则",
-    "scoring.step_threshold": "阶梯扣分起点（执行率）",
-    "scoring.step_points_per_pp": "每个百分点扣分",
-    "scoring.reverse_rule": "反向指标计分规则",
-    "scoring.overshoot_ratio": "超额完成须说明的倍数",
-    "scoring.qualitative_bands": "定性指标分档（占权重比例）",
-    "self_eval.reason_rate": "须说明原因的执行率",
-    "grades": "评价等级分数下限",
-    "result_application": "结果应用建议",
-    "exante.rating_points": "事前评估每档分值",
-    "exante.support_min": "予以支持最低分",
-    "exante.revise_min": "调整完善后予以支持最低分",
-    "report_code.self_evaluation": "自评表报表编号",
-    "adjustment.major_change_amount_ratio": "重大调整金额比例",
-    "due.grace_days": "逾期新建文档办理天数",
-}
 BAND_PARTS = ("upper", "lower")
 BAND_LABELS = {"upper": "达成档下限", "lower": "部分达成档下限"}
 RESULT_TEXT_LIMIT = 50
@@ -75,42 +50,76 @@ REPORT_CODE_LIMIT = 50
 _CONTROL_RE = re.compile(r"[\x00-\x09\x0b-\x1f]")
 
 
+def _key(key: str, label: str) -> dict:
+    """A YearSettings field's dotted key of §2 and its Chinese label."""
+    return {"key": key, "label": label}
+
+
+def _decimals(keys, numbers) -> dict[str, Decimal]:
+    return {k: Decimal(n) for k, n in zip(keys, numbers, strict=True)}
+
+
 @dataclass(frozen=True)
 class YearSettings:
-    """One fiscal year's settings, typed. Every attribute has its key in SETTING_KEYS."""
+    """One fiscal year's settings, typed, in the order pages show them."""
 
-    family_targets: str = "central-annual"
-    family_monitoring: str = "central-monitor"
-    family_self_evaluation: str = "sichuan-510000"
-    indicator_framework: str = "2021"
-    monitoring_month: int = 8
-    progress_label: str = "时序进度"
-    lag_ratio: Decimal = Decimal("1.00")
-    severe_ratio: Decimal = Decimal("0.50")
-    budget_rule: str = "proportional"
-    step_threshold: Decimal = Decimal("0.90")
-    step_points_per_pp: Decimal = Decimal(1)
-    reverse_rule: str = "linear"
-    overshoot_ratio: Decimal | None = Decimal("1.30")
-    qualitative_bands: tuple[Decimal, Decimal] = (Decimal("0.8"), Decimal("0.6"))
-    reason_rate: Decimal = Decimal("0.90")
+    family_targets: str = field(default="central-annual", metadata=_key("family.targets", "绩效目标表模板"))
+    family_monitoring: str = field(
+        default="central-monitor", metadata=_key("family.monitoring", "绩效监控表模板")
+    )
+    family_self_evaluation: str = field(
+        default="sichuan-510000", metadata=_key("family.self_evaluation", "绩效自评表模板")
+    )
+    indicator_framework: str = field(default="2021", metadata=_key("indicator_framework", "指标体系"))
+    monitoring_month: int = field(default=8, metadata=_key("monitoring.month", "监控月份"))
+    progress_label: str = field(default="时序进度", metadata=_key("monitoring.progress_label", "进度名称"))
+    lag_ratio: Decimal = field(default=Decimal("1.00"), metadata=_key("monitoring.lag_ratio", "滞后判定系数"))
+    severe_ratio: Decimal = field(
+        default=Decimal("0.50"), metadata=_key("monitoring.severe_ratio", "严重滞后判定系数")
+    )
+    budget_rule: str = field(default="proportional", metadata=_key("scoring.budget_rule", "预算执行得分规则"))
+    step_threshold: Decimal = field(
+        default=Decimal("0.90"), metadata=_key("scoring.step_threshold", "阶梯扣分起点（执行率）")
+    )
+    step_points_per_pp: Decimal = field(
+        default=Decimal(1), metadata=_key("scoring.step_points_per_pp", "每个百分点扣分")
+    )
+    reverse_rule: str = field(default="linear", metadata=_key("scoring.reverse_rule", "反向指标计分规则"))
+    overshoot_ratio: Decimal | None = field(
+        default=Decimal("1.30"), metadata=_key("scoring.overshoot_ratio", "超额完成须说明的倍数")
+    )
+    qualitative_bands: tuple[Decimal, Decimal] = field(
+        default=(Decimal("0.8"), Decimal("0.6")),
+        metadata=_key("scoring.qualitative_bands", "定性指标分档（占权重比例）"),
+    )
+    reason_rate: Decimal = field(
+        default=Decimal("0.90"), metadata=_key("self_eval.reason_rate", "须说明原因的执行率")
+    )
     grade_bounds: dict[str, Decimal] = field(
-        default_factory=lambda: {"优": Decimal(90), "良": Decimal(80), "中": Decimal(60)}
+        default_factory=lambda: _decimals(BOUNDED_GRADES, (90, 80, 60)),
+        metadata=_key("grades", "评价等级分数下限"),
     )
-    result_texts: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_RESULT_TEXTS))
+    result_texts: dict[str, str] = field(
+        default_factory=lambda: dict(DEFAULT_RESULT_TEXTS),
+        metadata=_key("result_application", "结果应用建议"),
+    )
     exante_rating_points: dict[str, Decimal] = field(
-        default_factory=lambda: {
-            "优": Decimal(5),
-            "良": Decimal(4),
-            "中": Decimal(3),
-            "差": Decimal(0),
-        }
+        default_factory=lambda: _decimals(GRADES, (5, 4, 3, 0)),
+        metadata=_key("exante.rating_points", "事前评估每档分值"),
     )
-    exante_support_min: Decimal = Decimal(80)
-    exante_revise_min: Decimal = Decimal(60)
-    report_code_self_evaluation: str = "报表编号:510000_0013zp"
-    major_change_amount_ratio: Decimal = Decimal("0.10")
-    due_grace_days: int = 15
+    exante_support_min: Decimal = field(
+        default=Decimal(80), metadata=_key("exante.support_min", "予以支持最低分")
+    )
+    exante_revise_min: Decimal = field(
+        default=Decimal(60), metadata=_key("exante.revise_min", "调整完善后予以支持最低分")
+    )
+    report_code_self_evaluation: str = field(
+        default="报表编号:510000_0013zp", metadata=_key("report_code.self_evaluation", "自评表报表编号")
+    )
+    major_change_amount_ratio: Decimal = field(
+        default=Decimal("0.10"), metadata=_key("adjustment.major_change_amount_ratio", "重大调整金额比例")
+    )
+    due_grace_days: int = field(default=15, metadata=_key("due.grace_days", "逾期新建文档办理天数"))
 
     @classmethod
     def defaults(cls) -> "YearSettings":
@@ -120,50 +129,21 @@ class YearSettings:
     def from_json(cls, data: dict | None) -> "YearSettings":
         """Stored (validated) JSON back to values; a missing key takes its default."""
         data = data or {}
-        values = {}
-        for key, attr in SETTING_KEYS.items():
-            if key in data:
-                values[attr] = _load(key, data[key])
-        return cls(**values)
+        return cls(**{attr: _load(key, data[key]) for key, attr in SETTING_KEYS.items() if key in data})
 
     def to_json(self) -> dict:
         return {key: _dump(getattr(self, attr)) for key, attr in SETTING_KEYS.items()}
 
 
-# Dotted key of §2 → YearSettings attribute, in the order pages show them.
-SETTING_KEYS = {
-    "family.targets": "family_targets",
-    "family.monitoring": "family_monitoring",
-    "family.self_evaluation": "family_self_evaluation",
-    "indicator_framework": "indicator_framework",
-    "monitoring.month": "monitoring_month",
-    "monitoring.progress_label": "progress_label",
-    "monitoring.lag_ratio": "lag_ratio",
-    "monitoring.severe_ratio": "severe_ratio",
-    "scoring.budget_rule": "budget_rule",
-    "scoring.step_threshold": "step_threshold",
-    "scoring.step_points_per_pp": "step_points_per_pp",
-    "scoring.reverse_rule": "reverse_rule",
-    "scoring.overshoot_ratio": "overshoot_ratio",
-    "scoring.qualitative_bands": "qualitative_bands",
-    "self_eval.reason_rate": "reason_rate",
-    "grades": "grade_bounds",
-    "result_application": "result_texts",
-    "exante.rating_points": "exante_rating_points",
-    "exante.support_min": "exante_support_min",
-    "exante.revise_min": "exante_revise_min",
-    "report_code.self_evaluation": "report_code_self_evaluation",
-    "adjustment.major_change_amount_ratio": "major_change_amount_ratio",
-    "due.grace_days": "due_grace_days",
-}
+# Dotted key of §2 → YearSettings attribute, and → Chinese label; in the order pages show them.
+SETTING_KEYS = {f.metadata["key"]: f.name for f in fields(YearSettings)}
+SETTING_LABELS = {f.metadata["key"]: f.metadata["label"] for f in fields(YearSettings)}
+_DEFAULTS = YearSettings()
 
 
 def plain(number: Decimal) -> str:
     """Plain notation without exponent or trailing zeros: 100, 0.9."""
-    if number == 0:
-        return "0"
-    text = format(number, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if number == 0 else format(number.normalize(), "f")
 
 
 def _dump(value):
@@ -177,16 +157,15 @@ def _dump(value):
 
 
 def _load(key: str, value):
-    default = getattr(YearSettings(), SETTING_KEYS[key])
+    default = getattr(_DEFAULTS, SETTING_KEYS[key])
     if value is None or isinstance(default, str | int):
         return value
     if isinstance(default, Decimal):
         return Decimal(str(value))
     if isinstance(default, tuple):
         return tuple(Decimal(str(v)) for v in value)
-    if isinstance(next(iter(default.values())), Decimal):
-        return {k: Decimal(str(value[k])) for k in default}
-    return {k: value[k] for k in default}
+    decimal = isinstance(next(iter(default.values())), Decimal)
+    return {k: Decimal(str(value[k])) if decimal else value[k] for k in default}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -380,3 +359,38 @@ def validate_settings(values: dict, base: dict | None = None) -> tuple[dict, dic
             key = pair[0] if pair[0] in values and pair[1] not in values else pair[1]
             errors.setdefault(key, []).append(message)
     return merged, errors
+
+
+# ---------------------------------------------------------------------------------------------------
+# System-wide settings (§2, last paragraph)
+
+DEFAULT_BUREAU_NAME = "资阳市自然资源和规划局"
+SYSTEM_LABELS = {"bureau_name": "单位名称", "bureau_code": "单位代码", "finance_head": "财务负责人"}
+_CODE_RE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
+
+
+@dataclass(frozen=True)
+class SystemSettings:
+    """The bureau's name (主管部门 in every table), its optional code, and the 财务负责人."""
+
+    bureau_name: str = DEFAULT_BUREAU_NAME
+    bureau_code: str = ""
+    finance_head: str = ""
+
+
+def validate_system_settings(values: dict) -> tuple[dict, dict[str, list[str]]]:
+    """Clean the three values (unknown keys refused); errors are keyed by field name, in Chinese."""
+    clean, errors = {}, {}
+    limits = {"bureau_name": (100, True), "bureau_code": (32, False), "finance_head": (32, False)}
+    for key, raw in values.items():
+        if key not in limits:
+            errors[key] = [f"未知的设置项“{key}”"]
+            continue
+        limit, required = limits[key]
+        try:
+            clean[key] = _text(raw, SYSTEM_LABELS[key], limit, required=required)
+        except _Invalid as err:
+            errors[key] = [str(err)]
+    if clean.get("bureau_code") and not _CODE_RE.match(clean["bureau_code"]):
+        errors["bureau_code"] = ["单位代码只能由字母、数字和 - 组成，不超过32位"]
+    return clean, errors

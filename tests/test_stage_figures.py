@@ -297,3 +297,68 @@ def test_a_project_total_is_the_sum_of_its_sources(client, bureau):
     body["amounts"] = {"fiscal": "50", "special": "10", "unit": "5", "other": "5", "carryover": "20"}
     made = client.post("/api/v1/projects", json=body, headers=staff).json
     assert made["amounts"]["total"] == "70.00" and made["amounts"]["carryover"] == "20.00"
+
+
+def test_a_settings_change_after_submission_is_shown_never_applied(client, client_for, bureau):
+    from zyperf.services import settings as settings_service
+
+    targets = final_targets(bureau, {"fiscal": {"amount": "300"}})
+    staff = bearer(bureau["guihua"])
+    doc = client.post(
+        "/api/v1/documents", json={"project_id": targets.project_id, "kind": "monitoring"}, headers=staff
+    ).json
+    rows = [
+        r | {"actual": r["value"], "expected": r["value"], "likelihood": "certain"}
+        for r in doc["data"]["indicators"]
+    ]
+    funds = {"fiscal": {"initial": "300", "adjusted": "300", "executed": "190"}}
+    doc = patch(client, staff, doc, {"funds": funds, "indicators": rows, "deviation_reason": "招标延期"}).json
+    assert doc["data"]["monitoring_class"] == "滞后"  # 190 × 12 < 300 × 8
+    client.post(
+        f"/api/v1/documents/{doc['id']}/transitions",
+        json={"action": "submit", "version": doc["version"]},
+        headers=staff,
+    )
+    settings_service.update_year_settings(
+        targets.fiscal_year, {"monitoring.month": "7"}, actor=bureau["admin"]
+    )
+    db.session.commit()
+    page = client_for(bureau["guihua"]).get(f"/documents/{doc['id']}").get_data(as_text=True)
+    assert "计算设置已被修改" in page and "1-8月执行率" in page  # the submitted figures keep month 8
+    after = client.get(f"/api/v1/documents/{doc['id']}", headers=staff).json
+    assert after["data"]["monitoring_class"] == "滞后" and after["data"]["execution_rate"].startswith(
+        "0.6333"
+    )
+    # A new document of the year computes with the new month: 190 × 12 ≥ 300 × 7.
+    other = db.session.scalar(select(Project).where(Project.name == "中心城区控制性详细规划修编"))
+    new = client.post(
+        "/api/v1/documents", json={"project_id": other.id, "kind": "monitoring"}, headers=staff
+    ).json
+    new = patch(client, staff, new, {"funds": funds}).json
+    assert new["data"]["monitoring_class"] == "正常"
+    assert "1-7月执行数" in client_for(bureau["guihua"]).get(f"/documents/{new['id']}/edit").get_data(
+        as_text=True
+    )
+
+
+def test_a_document_keeps_the_family_it_was_created_with(client, bureau):
+    from zyperf.services import settings as settings_service
+
+    final_targets(bureau, {"fiscal": {"amount": "300"}})
+    fy = project().fiscal_year
+    settings_service.update_year_settings(
+        fy, {"family.self_evaluation": "central-2020"}, actor=bureau["admin"]
+    )
+    db.session.commit()
+    staff = bearer(bureau["guihua"])
+    doc = client.post(
+        "/api/v1/documents", json={"project_id": project().id, "kind": "self_evaluation"}, headers=staff
+    ).json
+    stored = db.session.get(StageDocument, doc["id"])
+    assert stored.template_family == "central-2020" and "carryover" in doc["data"]["funds"]
+    settings_service.update_year_settings(
+        fy, {"family.self_evaluation": "sichuan-510000"}, actor=bureau["admin"]
+    )
+    db.session.commit()
+    db.session.refresh(stored)
+    assert stored.template_family == "central-2020"

@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from zyperf import PROJECT_ROOT
+from zyperf.domain.settings import validate_settings
 from zyperf.extensions import db
 from zyperf.models import (
     DocumentKind,
@@ -75,9 +76,13 @@ def seed_years_and_projects(units: dict[str, Unit]) -> int:
     for row in data["year"]:
         if row["year"] in years:
             continue
-        fields = {k: v for k, v in row.items() if k != "year"}
+        fields = {k: v for k, v in row.items() if k not in ("year", "settings")}
         fields["major_project_threshold"] = Decimal(fields.get("major_project_threshold", "500"))
-        fy = FiscalYear(year=row["year"], **fields)
+        # The same check as an admin's input; seeding has no admin actor, so no service call.
+        settings, errors = validate_settings(row.get("settings", {}))
+        if errors:
+            raise ValueError(f"seed/projects.toml, {row['year']}: {errors}")
+        fy = FiscalYear(year=row["year"], settings=settings, **fields)
         db.session.add(fy)
         db.session.flush()
         audit.record(None, "fiscalyear.create", fy, summary=str(fy))

@@ -77,8 +77,7 @@ def format_number(number: Decimal) -> str:
 
 def plain_number(number: Decimal) -> str:
     """Plain notation without exponent or trailing zeros: 100, 98.5 (§1.2, numbers inside text)."""
-    text = format(number, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if number == 0 else format(number.normalize(), "f")
 
 
 def check_amount(value, label: str) -> Decimal:

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zyperf.domain.settings import YearSettings
@@ -11,28 +11,22 @@ from zyperf.extensions import db
 from zyperf.models.accounts import Unit, User
 from zyperf.models.base import Money, money_column, utcnow
 
-INDICATOR_FRAMEWORKS = {"2021": "2021 版指标体系", "2015": "2015 版指标体系"}
-TEMPLATE_FAMILIES = {
-    "sichuan-510000": "四川省预算管理一体化（默认）",
-    "central-2020": "财政部 2020 版",
-}
+
+def _default_settings() -> dict:
+    return YearSettings.defaults().to_json()
 
 
 class FiscalYear(db.Model):
-    """One budget year and the settings the city finance bureau's notice gives it."""
+    """One budget year, its deadlines, and its settings (excel-formats §2, stored as their JSON form:
+    a year keeps the defaults it was created with, whatever later code defaults say)."""
 
     __tablename__ = "fiscal_years"
-    __table_args__ = (
-        CheckConstraint("monitoring_month BETWEEN 1 AND 12", name="monitoring_month"),
-        CheckConstraint("major_project_threshold >= 0", name="threshold"),
-    )
+    __table_args__ = (CheckConstraint("major_project_threshold >= 0", name="threshold"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, unique=True)
     major_project_threshold: Mapped[Decimal] = mapped_column(Money, default=Decimal("500.00"))
-    monitoring_month: Mapped[int] = mapped_column(Integer, default=8)
-    template_family: Mapped[str] = mapped_column(String(32), default="sichuan-510000")
-    indicator_framework: Mapped[str] = mapped_column(String(16), default="2021")
+    settings: Mapped[dict] = mapped_column(JSON, default=_default_settings)
     ex_ante_due: Mapped[date | None]
     targets_due: Mapped[date | None]
     monitoring_due: Mapped[date | None]
@@ -42,11 +36,15 @@ class FiscalYear(db.Model):
 
     @property
     def year_settings(self) -> YearSettings:
-        return YearSettings(
-            monitoring_month=self.monitoring_month,
-            indicator_framework=self.indicator_framework,
-            family_self_evaluation=self.template_family,
-        )
+        return YearSettings.from_json(self.settings)
+
+    @property
+    def monitoring_month(self) -> int:
+        return self.year_settings.monitoring_month
+
+    @property
+    def indicator_framework(self) -> str:
+        return self.year_settings.indicator_framework
 
     def __str__(self) -> str:
         return f"{self.year}年"

@@ -1,7 +1,7 @@
 """fund sources of projects; a document's table family, settings snapshot and reviewers' flags
 
 Revision ID: a1c3f0d2e7b4
-Revises: 398b26a3f744
+Revises: 518e3c2e525b
 Create Date: 2026-12-01 19:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'a1c3f0d2e7b4'
-down_revision = '398b26a3f744'
+down_revision = '518e3c2e525b'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,7 @@
 """L-1 … L-6 and combined workbooks read back with openpyxl (excel-formats §8): headers, row 2,
 合计 rows (also with no items), styles, print titles, freeze panes, names and properties."""
 
+import zipfile
 from decimal import Decimal as D
 
 import pytest
@@ -208,3 +209,14 @@ def test_combined_monitoring_and_exante():
     wb = load(buf)
     assert wb.sheetnames[0] == "事前绩效评估汇总表" and wb.worksheets[2]["H28"].value == 84
     assert custom_properties(wb)["zyperf_kind"] == "exante_summary"
+
+
+def test_list_only_workbooks_stream_and_combined_ones_do_not():
+    """constant_memory writes strings inline; xlsxwriter would silently drop it under in_memory."""
+    buf, _ = lists.build_list(data.targets_list(3), export_date=data.DAY)
+    with zipfile.ZipFile(buf) as z:
+        assert "xl/sharedStrings.xml" not in z.namelist()
+        assert 't="inlineStr"' in z.read("xl/worksheets/sheet1.xml").decode()
+    buf, _ = build_combined(Combined(data.targets_list(1), (data.targets(),)), export_date=data.DAY)
+    with zipfile.ZipFile(buf) as z:
+        assert "xl/sharedStrings.xml" in z.namelist()

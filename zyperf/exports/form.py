@@ -4,6 +4,7 @@ and each row's height from the §1.4 formula."""
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, product
 
 from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
@@ -75,7 +76,8 @@ class Form:
         for (r1, c1), (r2, c2) in self.spans.items():
             _, style = self.cells.get((r1, c1), (None, "text"))
             merge(ws, r1, c1, r2, c2, formats[style])
-            covered.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+            covered.update(product(range(r1, r2 + 1), range(c1, c2 + 1)))
+        edges = list(accumulate(self.widths, initial=0))
         lines: dict[int, int] = {}
         fixed: dict[int, float] = {}
         for (r, c), (value, style) in self.cells.items():
@@ -85,14 +87,13 @@ class Form:
             elif text:
                 r2, c2 = self.spans.get((r, c), (r, c))
                 if r2 == r:  # cells in a vertical merge do not count (§1.4)
-                    count = line_count(text, int(sum(self.widths[c : c2 + 1])))
+                    count = line_count(text, int(edges[c2 + 1] - edges[c]))
                     lines[r] = max(lines.get(r, 1), count)
         text_format = formats["text"]
         first, last = self.grid
-        for r in range(first, last + 1):
-            for c in range(len(self.widths)):
-                if (r, c) not in covered and (r, c) not in self.cells:
-                    blank(ws, r, c, text_format)
+        grid = set(product(range(first, last + 1), range(len(self.widths))))
+        for r, c in grid - covered - self.cells.keys():
+            blank(ws, r, c, text_format)
         for r in range(max(max(self.cells)[0], last) + 1):
             ws.set_row(r, fixed.get(r) or row_height(lines.get(r, 1)))
         return ws

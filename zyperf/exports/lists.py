@@ -4,7 +4,7 @@ workbook can stream in constant-memory mode; combined workbooks reuse `write_lis
 import datetime as dt
 from dataclasses import dataclass
 
-from zyperf.exports import listing as rows
+from zyperf.exports import listing
 from zyperf.exports.form import Layout, a1, a1_range
 from zyperf.exports.listing import Column
 from zyperf.exports.model import (
@@ -16,7 +16,9 @@ from zyperf.exports.model import (
     TargetsList,
 )
 from zyperf.exports.workbook import (
+    HEADER_HEIGHT,
     NUMERIC_STYLES,
+    TITLE_HEIGHT,
     Book,
     cell,
     finish,
@@ -59,7 +61,7 @@ def layout(kind: str, *, fiscal_year: int, bureau: str, count: int, month=8, pro
     """Title, row 2, headers and the 合计 label of a list of `count` items, with their merges."""
     cls = KINDS[kind]
     spec = SPECS[cls]
-    columns = rows.COLUMNS[cls](month=month, progress_label=progress_label)
+    columns = listing.COLUMNS[cls](month=month, progress_label=progress_label)
     table = f"{spec.table}（{month_span(month)}）" if cls is MonitoringList else spec.table
     last = len(columns) - 1
     literals = {"A1": f"{fiscal_year}年度{table}", "A2": f"填报单位：{bureau}"}
@@ -77,51 +79,40 @@ def layout(kind: str, *, fiscal_year: int, bureau: str, count: int, month=8, pro
 
 
 def write_list(book: Book, data) -> None:
-    """Writes the list sheet of `data` (any list dataclass) into `book`, row by row."""
+    """Writes the list sheet of `data` (any list dataclass) into `book`, strictly row by row."""
     cls = type(data)
     spec = SPECS[cls]
-    month = getattr(data, "month", 8)
-    columns = rows.COLUMNS[cls](month=month, progress_label=getattr(data, "progress_label", ""))
-    lay = layout(
-        spec.kind,
-        fiscal_year=data.fiscal_year,
-        bureau=data.bureau,
-        count=len(data.rows),
-        month=month,
-        progress_label=getattr(data, "progress_label", ""),
-    )
-    ws = book.add_sheet(spec.sheet, [c.width for c in columns], landscape=True, list_sheet=True)
-    writer = _RowWriter(book, ws, columns)
+    options = {"month": getattr(data, "month", 8), "progress_label": getattr(data, "progress_label", "")}
+    columns = listing.COLUMNS[cls](**options)
+    count = len(data.rows)
+    text = layout(
+        spec.kind, fiscal_year=data.fiscal_year, bureau=data.bureau, count=count, **options
+    ).literals
     last = len(columns) - 1
-    merge(ws, 0, 0, 0, last, book.formats["title"])
-    cell(ws, 0, 0, lay.literals["A1"], book.formats["title"])
-    ws.set_row(0, 30)
-    if spec.has_amounts:
-        merge(ws, 1, 0, 1, last - 2, book.formats["note"])
-        merge(ws, 1, last - 1, 1, last, book.formats["note_right"])
-        cell(ws, 1, last - 1, "金额单位：万元", book.formats["note_right"])
-    else:
-        merge(ws, 1, 0, 1, last, book.formats["note"])
-    cell(ws, 1, 0, lay.literals["A2"], book.formats["note"])
-    ws.set_row(1, 21)
-    writer.row(2, [c.header for c in columns], ["label"] * len(columns))
+    ws = book.add_sheet(spec.sheet, [c.width for c in columns], landscape=True, list_sheet=True)
+    formats = book.formats
+    merge(ws, 0, 0, 0, last, formats["title"])
+    cell(ws, 0, 0, text["A1"], formats["title"])
+    ws.set_row(0, TITLE_HEIGHT)
+    notes = (
+        [(0, last - 2, "note"), (last - 1, last, "note_right")] if spec.has_amounts else [(0, last, "note")]
+    )
+    for first, end, style in notes:
+        merge(ws, 1, first, 1, end, formats[style])
+        cell(ws, 1, first, text[a1(1, first)], formats[style])
+    ws.set_row(1, HEADER_HEIGHT)
+    writer = _RowWriter(book, ws, columns)
+    writer.row(2, [text[a1(2, c)] for c in range(last + 1)], ["label"] * (last + 1))
     styles = [c.style for c in columns]
-    item_cells = rows.CELLS[cls]
+    item_cells = listing.CELLS[cls]
     for i, item in enumerate(data.rows):
         writer.row(3 + i, [i + 1, *item_cells(item)], styles)
-    if spec.total_span:
-        totals = rows.TOTALS[cls](data)
+    if span := spec.total_span:
+        totals = listing.TOTALS[cls](data)
         values = (
-            ["合计"]
-            + [None] * (spec.total_span - 1)
-            + [totals.get(c) for c in range(spec.total_span, last + 1)]
+            [text[a1(3 + count, 0)]] + [None] * (span - 1) + [totals.get(c) for c in range(span, last + 1)]
         )
-        writer.row(
-            3 + len(data.rows),
-            values,
-            ["label"] * spec.total_span + styles[spec.total_span :],
-            span=spec.total_span,
-        )
+        writer.row(3 + count, values, ["label"] * span + styles[span:], span=span)
 
 
 class _RowWriter:

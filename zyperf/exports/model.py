@@ -3,7 +3,7 @@
 None where the table shows its filler or a blank). Builders only lay these values out."""
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 Value = Decimal | str | None  # a quantitative number, a qualitative text, or nothing yet
@@ -352,4 +352,4 @@ class Combined:
     """A unit or bureau workbook (§8.7): the list, then one form per list row, in list order."""
 
     summary: TargetsList | ExanteList | MonitoringList | EvaluationList
-    forms: tuple = field(default=())
+    forms: tuple = ()  # Targets, Exante, Monitoring or SelfEvaluation, one per list row

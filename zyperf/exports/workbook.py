@@ -48,8 +48,9 @@ STYLES: dict[str, dict] = {
     "date": {**_CELL, "font_size": 10, "align": "center", "num_format": "yyyy-mm-dd"},
     "footer": {"font_size": 10, "align": "left", "valign": "vcenter"},
 }
-# Rows whose height is fixed by the style of what they hold (§1.4); every other row uses the formula.
+# A string in a column of one of these styles is a filler, written centred (§1.3).
 NUMERIC_STYLES = frozenset({"amount", "rate", "score", "number"})
+# Rows whose height is fixed by the style of what they hold (§1.4); every other row uses the formula.
 FIXED_HEIGHTS = {
     "title": TITLE_HEIGHT,
     "subtitle": HEADER_HEIGHT,
@@ -60,8 +61,9 @@ FIXED_HEIGHTS = {
 
 class Book:
     """An open workbook: the xlsxwriter object, its formats made once, and the sheet names in use.
-    `streaming=True` is for list-only workbooks: xlsxwriter ignores constant_memory when in_memory
-    is set, so such a workbook streams its rows through temporary files instead."""
+    `streaming=True` is for list-only workbooks (constant_memory, §1.1). xlsxwriter drops
+    constant_memory when in_memory is set, so a streaming workbook passes rows through temporary
+    files; the finished file still ends up in `buffer`."""
 
     def __init__(self, *, streaming: bool = False):
         self.buffer = BytesIO()
@@ -93,10 +95,12 @@ class Book:
         return ws
 
     def forget_row(self, ws: Worksheet, row: int) -> None:
-        """Streaming only: xlsxwriter keeps every row's height after writing the row out (about
-        150 bytes a row); drop it once the row is written, so memory stays flat as rows grow."""
+        """Streaming only: xlsxwriter keeps each row's height (row_info, and row_sizes for placing
+        images) after writing the row out; drop both once the row is written, so memory stays flat
+        however many rows a list has. The list tests read every height back."""
         if self.streaming:
             ws.row_info.pop(row, None)
+            ws.row_sizes.pop(row, None)
 
     def set_properties(
         self, *, title: str, author: str, kind: str, family: str, fiscal_year: int, extra=None
@@ -125,7 +129,8 @@ class Book:
 def string(ws: Worksheet, row: int, col: int, text: str, fmt) -> str:
     """Normalised text as a string cell; empty text is a (bordered) blank, never ``""``.
     Returns the text written, for the row height."""
-    text = normalize_text(text)
+    # Printable text has no control characters: only its ends can change (a fast path, same result).
+    text = text.strip() if text.isprintable() else normalize_text(text)
     if text:
         ws.write_string(row, col, text, fmt)
     else:
@@ -154,10 +159,13 @@ def merge(ws: Worksheet, first_row: int, first_col: int, last_row: int, last_col
 def cell(ws: Worksheet, row: int, col: int, value, fmt) -> str | None:
     """Dispatch on our value types: None blank, str string, date date, Decimal/int number.
     Returns the text written for a string (heights count only text), else None."""
+    kind = type(value)
+    if kind is str or isinstance(value, str):
+        return string(ws, row, col, str(value), fmt)
     if value is None:
         blank(ws, row, col, fmt)
-    elif isinstance(value, str):
-        return string(ws, row, col, value, fmt)
+    elif kind is Decimal or kind is int:
+        number(ws, row, col, value, fmt)
     elif isinstance(value, dt.date):
         date(ws, row, col, value, fmt)
     elif isinstance(value, Decimal | int) and not isinstance(value, bool):
@@ -188,14 +196,25 @@ def month_span(month: int) -> str:
     return "1月" if month == 1 else f"1-{month}月"
 
 
-@lru_cache(maxsize=65536)
+# Narrow characters seen so far, as a str.translate table that deletes them, so that
+# `len(text.translate(_DROP_NARROW))` counts the wide ones in C. It only grows with new characters.
+_DROP_NARROW: dict[int, None] = {}
+_SEEN: set[str] = set()
+
+
+def _units(paragraph: str) -> int:
+    """§1.4: 2 units per character whose east_asian_width is W or F, 1 per other character."""
+    for ch in set(paragraph) - _SEEN:
+        if unicodedata.east_asian_width(ch) not in ("W", "F"):
+            _DROP_NARROW[ord(ch)] = None
+        _SEEN.add(ch)
+    return len(paragraph) + len(paragraph.translate(_DROP_NARROW))
+
+
+@lru_cache(maxsize=4096)  # labels recur on every sheet; small, so a long list keeps it bounded
 def line_count(text: str, width: int) -> int:
-    """Lines a wrapped text takes in a cell `width` units wide (§1.4): 2 units per wide character."""
-    lines = 0
-    for paragraph in text.split("\n"):
-        units = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in paragraph)
-        lines += max(1, math.ceil(units / width))
-    return lines
+    """Lines a wrapped text takes in a cell `width` units wide (§1.4), summed over its paragraphs."""
+    return sum(max(1, math.ceil(_units(paragraph) / width)) for paragraph in text.split("\n"))
 
 
 def row_height(lines: int) -> float:
@@ -214,9 +233,8 @@ def sheet_name(name: str, used: set[str]) -> str:
     """§1.6: replace `[]:*?/\\` by `_`, strip `'` and spaces, cut to 31, then `~2`, `~3`… when the name
     (ignoring case) is taken or is History. `used` holds casefolded names."""
     name = _SHEET_BAD.sub("_", name).strip("' ")[:31].strip("' ") or "Sheet"
-    taken = used | {"history"}
     candidate, n = name, 1
-    while candidate.casefold() in taken:
+    while candidate.casefold() in used or candidate.casefold() == "history":
         n += 1
         suffix = f"~{n}"
         candidate = name[: 31 - len(suffix)] + suffix

@@ -22,6 +22,7 @@ from admin.base import SecureBaseView, actor
 from admin.views import AuditedModelView
 from forms.base import AppForm
 from forms.builder import build_stage_form
+from zyperf.boundary import optional_integer
 from zyperf.errors import DomainError, NotFound, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import (
@@ -236,7 +237,7 @@ class FormDesignerView(SecureBaseView):
     @expose("/")
     def index(self):
         years = _years()
-        selected = request.args.get("year", type=int)
+        selected = optional_integer(request.args.get("year"), "year")
         stmt = select(FormDefinition).join(FormDefinition.fiscal_year)
         if selected:
             stmt = stmt.where(FiscalYear.year == selected)

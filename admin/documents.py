@@ -12,6 +12,7 @@ from admin.base import SecureBaseView, actor
 from admin.diagrams import workflow_svg
 from forms.builder import build_stage_form
 from forms.decisions import NewDocumentForm, TransitionForm
+from zyperf import boundary
 from zyperf.errors import DomainError, NotFound
 from zyperf.extensions import db
 from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, Project, StageDocument, Unit
@@ -40,6 +41,9 @@ class DocumentsView(SecureBaseView):
         """The list as the admins configured it for this kind and the user's role (列表设置)."""
         user = actor()
         args = request.args.to_dict()
+        # What list_page reads as numbers must be ASCII digits the database can hold, else 400.
+        boundary.optional_integer(args.get("year"), "year")
+        boundary.page_number(args.get("page"))
         config = listviews.resolve(user, args.get("kind") or None)
         page = listviews.list_page(user, config, args)
         approvable = {
@@ -171,7 +175,7 @@ class DocumentsView(SecureBaseView):
                 data[spec["key"]] = document_service.store_attachment(
                     document,
                     spec["key"],
-                    filename=upload.filename,
+                    filename=boundary.filename(upload.filename),
                     content_type=upload.mimetype,
                     content=upload.read(),
                     actor=user,
@@ -203,7 +207,7 @@ class DocumentsView(SecureBaseView):
             io.BytesIO(attachment.content),
             mimetype="application/octet-stream",  # never rendered inline, whatever the uploader claimed
             as_attachment=True,
-            download_name=attachment.filename,
+            download_name=boundary.filename(attachment.filename),  # names stored before the boundary
         )
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
@@ -235,7 +239,8 @@ class DocumentsView(SecureBaseView):
     def new_department(self):
         """Finance starts the department-wide evaluation of a year (部门整体支出绩效评价)."""
         user = actor()
-        fiscal_year = project_service.fiscal_year(request.form.get("year", type=int) or 0)
+        year = boundary.optional_integer(request.form.get("year"), "year")
+        fiscal_year = project_service.fiscal_year(year) if year is not None else None
         if fiscal_year is None:
             raise NotFound("该预算年度不存在")
         document = document_service.create_document(

@@ -132,14 +132,8 @@ class IndicatorTableWidget:
             )
             for name, values in options.items()
         )
-        add_row = Markup(
+        add_row = Markup(  # static/js/zyperf.js adds the row: no inline script (the CSP forbids it)
             '<button type="button" class="btn btn-sm btn-outline-secondary mt-1" data-add-row="{}">添加一行</button>'
-            "<script>document.querySelectorAll('[data-add-row]').forEach(function (b) {{"
-            "if (b.dataset.bound) return; b.dataset.bound = 1; b.addEventListener('click', function () {{"
-            "var body = document.getElementById(b.dataset.addRow).tBodies[0], last = body.rows[body.rows.length - 1];"
-            "var row = last.cloneNode(true), n = body.rows.length;"
-            "row.querySelectorAll('input').forEach(function (i) {{ i.value = '';"
-            "i.name = i.name.replace(/-\\d+-/, '-' + n + '-'); }}); body.appendChild(row); }}); }});</script>"
         ).format(field.id)
         return Markup(
             '<table class="indicator-table" id="{}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>{}{}'

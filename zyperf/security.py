@@ -1,11 +1,26 @@
-"""Response headers every page gets: no framing, no sniffing, and a content policy that also keeps
-the promise of a closed network (nothing is loaded from another origin)."""
+"""What every request may carry and what every response says.
+
+Requests: ids in paths fit the database's 32-bit columns (a bigger one is a plain 404), JSON bodies
+are parsed with a depth limit wherever they are read (the API, and Flask-WTF's forms), and no query
+or form value carries a NUL byte (PostgreSQL refuses it in text).
+
+Responses: no framing, no sniffing, a content policy without inline scripts that also keeps the
+promise of a closed network (nothing is loaded from another origin), and no caching of anything a
+logged-in user is shown.
+"""
+
+from flask import request
+from flask.json.provider import DefaultJSONProvider
+from flask_login import current_user
+from werkzeug.routing import IntegerConverter
+
+from zyperf import boundary
+from zyperf.errors import BadRequest
 
 DIRECTIVES = (
     "default-src 'self'",
-    # Flask-Admin's pages and ours carry small inline scripts and styles.
-    "script-src 'self' 'unsafe-inline'",
-    "style-src 'self' 'unsafe-inline'",
+    "script-src 'self'",  # every script is a file under static/ or Flask-Admin's static folder
+    "style-src 'self' 'unsafe-inline'",  # Flask-Admin's templates carry style attributes
     "img-src 'self' data:",
     "font-src 'self'",
     "object-src 'none'",
@@ -14,13 +29,52 @@ DIRECTIVES = (
     "frame-ancestors 'none'",
 )
 CONTENT_SECURITY_POLICY = "; ".join(DIRECTIVES)
+STATIC_ENDPOINTS = frozenset({"static", "admin.static"})
 
 
-def init_security_headers(app) -> None:
+class Int32Converter(IntegerConverter):
+    """`<int:id>` for the database's integer columns: ASCII digits, at most 2^31 − 1, else 404."""
+
+    regex = r"[0-9]{1,10}"
+
+    def __init__(self, map, fixed_digits=0, min=None, max=boundary.INT32_MAX, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with request bodies parsed through the boundary (depth, NaN, NUL, surrogates)."""
+
+    def loads(self, s, **kwargs):
+        return boundary.parse_json(s)
+
+
+def refuse_nul_bytes() -> None:
+    """No query or form value may carry NUL: it would reach a query and PostgreSQL refuses it."""
+    for source in (request.args, request.form):
+        for key, value in source.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                name = boundary.printable(key.replace("\x00", "\\0"))
+                raise BadRequest(
+                    f"参数 {name} 含有不允许的空字符（NUL）", fields={name: ["含有不允许的空字符（NUL）"]}
+                )
+
+
+def init_security(app) -> None:
+    """Called before any route is added: the id converter applies to every `<int:…>` rule."""
+    app.url_map.converters["int"] = Int32Converter
+    app.json = BoundedJSONProvider(app)
+    app.jinja_env.finalize = boundary.printable
+    app.before_request(refuse_nul_bytes)
+
     @app.after_request
     def _headers(response):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint not in STATIC_ENDPOINTS and current_user.is_authenticated:
+            # Business pages, API answers and downloads stay out of browser and proxy caches.
+            response.headers["Cache-Control"] = "no-store"
+            response.headers.pop("Expires", None)
+            response.headers.pop("ETag", None)
         return response

@@ -49,11 +49,11 @@ def _amount(value, label: str, errors: dict) -> Decimal | None:
     if amount < 0:
         errors.setdefault(label, []).append("金额不能为负数")
         return None
+    if amount > MAX_AMOUNT:  # before quantize(): "1e30" has more digits than its context allows
+        errors.setdefault(label, []).append(f"金额过大（不超过 {MAX_AMOUNT} 万元）")
+        return None
     if amount != amount.quantize(CENT):
         errors.setdefault(label, []).append("金额最多保留两位小数（万元）")
-        return None
-    if amount > MAX_AMOUNT:
-        errors.setdefault(label, []).append("金额过大")
         return None
     return amount.quantize(CENT)
 

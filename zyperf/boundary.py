@@ -31,9 +31,12 @@ def _refuse(name: str, message: str) -> BadRequest:
 
 
 def integer(value, name: str, *, minimum: int = INT32_MIN, maximum: int = INT32_MAX) -> int:
-    """An int from a JSON number or a string of ASCII digits, within [minimum, maximum]."""
+    """An int from a JSON number or a string of ASCII digits, within [minimum, maximum]. As in JSON
+    Schema, 7.0 is the integer 7; 7.5 is not an integer."""
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
     elif isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
         digits = value.strip()
         number = int(digits) if len(digits) <= 20 else None  # int() of 5,000 digits raises anyway

@@ -36,14 +36,16 @@ def json_body() -> dict:
 
 
 def int_arg(name: str, **limits) -> int | None:
-    """An optional integer query parameter; 32-bit unless limits say otherwise."""
-    return boundary.optional_integer(request.args.get(name), name, **limits)
+    """An optional integer query parameter, 32-bit unless limits say otherwise. Present but empty
+    is a mistake here (pages' filter forms send empty values; API clients leave the parameter out)."""
+    value = request.args.get(name)
+    return None if value is None else boundary.integer(value, name, **limits)
 
 
 def str_arg(name: str, *, max_length: int = 100) -> str | None:
     """An optional one-line text query parameter."""
     value = request.args.get(name)
-    return boundary.text(value, name, max_length=max_length) if value else None
+    return None if value is None else boundary.text(value, name, max_length=max_length)
 
 
 from zyperf.api import documents, forms, openapi, resources  # noqa: F401  (routes register on bp)

@@ -1,11 +1,11 @@
 """Stage documents, their transitions, and the worklist."""
 
-from flask import jsonify
+from flask import jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from zyperf import boundary
-from zyperf.api import BadRequest, bp, int_arg, json_body, str_arg
+from zyperf.api import BadRequest, bp, int_arg, json_body
 from zyperf.api.resources import actor
 from zyperf.extensions import db
 from zyperf.models import DocumentEvent, DocumentKind, FiscalYear, Project, StageDocument
@@ -15,7 +15,7 @@ from zyperf.services import projects as project_service
 from zyperf.services import workflow
 from zyperf.services.guards import CONCLUSIONS
 from zyperf.services.worklist import worklist
-from zyperf.transitions import DocumentAction, state_label
+from zyperf.transitions import DocumentAction, State, state_label
 
 
 def history_json(events: list[DocumentEvent]) -> list[dict]:
@@ -82,12 +82,12 @@ def documents():
     stmt = scoped(select(StageDocument), actor()).options(
         selectinload(StageDocument.unit), selectinload(StageDocument.fiscal_year)
     )
-    if (project := int_arg("project")) is not None:
+    if (project := int_arg("project", minimum=1)) is not None:
         stmt = stmt.where(StageDocument.project_id == project)
-    if kind := str_arg("kind"):
-        stmt = stmt.where(StageDocument.kind == kind)
-    if state := str_arg("state"):
-        stmt = stmt.where(StageDocument.state == state)
+    if (kind := request.args.get("kind")) is not None:
+        stmt = stmt.where(StageDocument.kind == _choice(kind, "kind", DocumentKind._value2member_map_))
+    if (state := request.args.get("state")) is not None:
+        stmt = stmt.where(StageDocument.state == _choice(state, "state", State._value2member_map_))
     if (year := int_arg("year")) is not None:
         stmt = stmt.join(StageDocument.fiscal_year).where(FiscalYear.year == year)
     return jsonify([summary_json(d) for d in db.session.scalars(stmt.order_by(StageDocument.id))])

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from zyperf import boundary
 from zyperf.api import BadRequest, bp, int_arg, json_body, str_arg
+from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import Project, Unit
 from zyperf.permissions import Action, get_visible_or_404, require, scoped
@@ -84,7 +85,7 @@ def create_project():
     year = boundary.optional_integer(body.get("year"), "year")
     fy = project_service.fiscal_year(year) if year is not None else project_service.current_fiscal_year()
     if fy is None:
-        raise BadRequest("预算年度不存在", fields={"year": ["预算年度不存在"]})
+        raise ValidationFailed("预算年度不存在", fields={"year": ["预算年度不存在"]})
     amounts = body.get("amounts") or {}
     if not isinstance(amounts, dict):
         raise BadRequest("参数 amounts 应为对象", fields={"amounts": ["应为对象"]})

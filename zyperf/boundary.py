@@ -30,14 +30,16 @@ def _refuse(name: str, message: str) -> BadRequest:
     return BadRequest(f"参数 {name} {message}", fields={name: [message]})
 
 
-def integer(value, name: str, *, minimum: int = INT32_MIN, maximum: int = INT32_MAX) -> int:
-    """An int from a JSON number or a string of ASCII digits, within [minimum, maximum]. As in JSON
-    Schema, 7.0 is the integer 7; 7.5 is not an integer."""
+def integer(
+    value, name: str, *, minimum: int = INT32_MIN, maximum: int = INT32_MAX, text: bool = True
+) -> int:
+    """An int within [minimum, maximum] from a JSON number (as in JSON Schema, 7.0 is the integer 7;
+    7.5 is not) or, unless text=False (JSON bodies), a string of ASCII digits (query, path, form)."""
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
-    elif isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+    elif text and isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
         digits = value.strip()
         number = int(digits) if len(digits) <= 20 else None  # int() of 5,000 digits raises anyway
     else:

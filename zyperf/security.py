@@ -1,8 +1,8 @@
 """What every request may carry and what every response says.
 
 Requests: ids in paths fit the database's 32-bit columns (a bigger one is a plain 404), JSON bodies
-are parsed with a depth limit wherever they are read (the API, and Flask-WTF's forms), and no query
-or form value carries a NUL byte (PostgreSQL refuses it in text).
+are parsed with a depth limit wherever they are read (the API, and Flask-WTF's forms), no query or
+form value carries a NUL byte (PostgreSQL refuses it in text), uploaded files' names are cleaned.
 
 Responses: no framing, no sniffing, a content policy without inline scripts that also keeps the
 promise of a closed network (nothing is loaded from another origin), and no caching of anything a
@@ -54,8 +54,12 @@ class BoundedJSONProvider(DefaultJSONProvider):
         return boundary.parse_json(s)
 
 
-def refuse_nul_bytes() -> None:
-    """No query or form value may carry NUL: it would reach a query and PostgreSQL refuses it."""
+def check_request_values() -> None:
+    """No query or form value may carry NUL (it would reach a query, and PostgreSQL refuses it), and
+    uploaded files' names are cleaned before anything reads them (no path, no control characters)."""
+    for upload in request.files.values():
+        if upload.filename:
+            upload.filename = boundary.filename(upload.filename)
     for source in (request.args, request.form):
         for key, value in source.items(multi=True):
             if "\x00" in key or "\x00" in value:
@@ -70,7 +74,7 @@ def init_security(app) -> None:
     app.url_map.converters["int"] = Int32Converter
     app.json = BoundedJSONProvider(app)
     app.jinja_env.finalize = boundary.printable
-    app.before_request(refuse_nul_bytes)
+    app.before_request(check_request_values)
 
     @app.after_request
     def _headers(response):

@@ -50,18 +50,20 @@
     if (target.closest("[data-history-back]")) {
       event.preventDefault();
       window.history.back();
-      return;
     }
-    // Flask-Admin's menus use href="javascript:void(0)": never follow one (the policy would refuse it).
-    var link = target.closest('a[href^="javascript:"]');
-    if (link) event.preventDefault();
   });
 
-  // Flask-Admin's filter menu items carry onclick="return false;"; the policy would refuse it, and
-  // the click listener above already stops the link.
-  each('a.filter[onclick="return false;"]', function (a) {
-    a.removeAttribute("onclick");
-  });
+  // Flask-Admin's menus use href="javascript:void(0)", its filter items (templates/admin/model/
+  // layout.html) href="#": never follow either (the policy would refuse the first). In the capture
+  // phase, because Bootstrap's menus stop the click before it bubbles up to the document.
+  document.addEventListener(
+    "click",
+    function (event) {
+      var element = event.target.closest ? event.target : event.target.parentElement;
+      if (element && element.closest('a[href^="javascript:"], a.filter[href="#"]')) event.preventDefault();
+    },
+    true
+  );
 
   // Field designer: show only the options the chosen type uses (the server ignores the others).
   each("[data-type-options]", function (form) {

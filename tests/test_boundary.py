@@ -84,6 +84,29 @@ def test_json_depth_is_counted_without_recursion_and_strings_do_not_count():
         boundary.parse_json("[" * 50_000 + "]" * 50_000)
 
 
+def test_json_bodies_are_bounded_in_size_and_counted_quickly():
+    with pytest.raises(BadRequest, match="请求体过大"):
+        boundary.parse_json(b" " * (boundary.MAX_JSON_BYTES + 1))
+    assert boundary.json_depth("[" * 4_000_000) == 4_000_000  # counted without recursion
+    assert boundary.json_depth("]][[") == 0  # a parser gives up at the first bracket
+    deepest_allowed = []
+    for _ in range(boundary.MAX_JSON_DEPTH - 1):
+        deepest_allowed = [deepest_allowed]
+    assert boundary.parse_json("[" * 32 + "]" * 32) == deepest_allowed
+    with pytest.raises(BadRequest, match="嵌套过深"):
+        boundary.parse_json("[" * 33 + "]" * 33)
+
+
+def test_page_numbers_and_sizes_are_bounded():
+    assert boundary.page_number(None) == 1 and boundary.page_number("3") == 3
+    assert boundary.page_size(None, 50) == 50 and boundary.page_size("100", 50) == 100
+    for raw in ("0", str(boundary.MAX_PAGE + 1), "²"):
+        with pytest.raises(BadRequest, match="page"):
+            boundary.page_number(raw)
+    with pytest.raises(BadRequest, match="per_page"):
+        boundary.page_size(str(boundary.MAX_PER_PAGE + 1), 50)
+
+
 @pytest.mark.parametrize("raw", ['{"a": NaN}', '{"a": Infinity}', '{"a": "\\u0000"}', '{"\\ud800": 1}'])
 def test_json_constants_nul_and_lone_surrogates_are_refused(raw):
     with pytest.raises(BadRequest):

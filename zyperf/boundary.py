@@ -9,6 +9,8 @@ what they claim, text carries no NUL, lone surrogate or stray control character,
 import json
 import re
 import unicodedata
+from array import array
+from itertools import accumulate
 
 from zyperf.errors import BadRequest
 
@@ -16,6 +18,7 @@ INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 MAX_PAGE = 100_000
 MAX_PER_PAGE = 500
 MAX_JSON_DEPTH = 32  # document data nests four levels (data → table → row → cell); 32 is generous
+MAX_JSON_BYTES = 8_000_000  # a document's data may hold 2,000,000 characters: up to 6 MB of UTF-8
 MAX_TEXT = 100_000
 MAX_FILENAME = 200
 
@@ -23,7 +26,12 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: "²".isdigit() is Tr
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_EXCEPT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_JSON_TOKEN = re.compile(r'\\.|["\[\]{}]', re.DOTALL)  # one linear pass: escapes, quotes, brackets
+# For json_depth, each pass linear: escape pairs first, so that strings then hold no quote; then
+# whole strings; then everything but brackets, which become steps of +1 and −1 (signed bytes).
+_JSON_ESCAPE = re.compile(r"\\.", re.DOTALL)
+_JSON_STRING = re.compile(r'"[^"]*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEPS = str.maketrans({"[": "\x01", "{": "\x01", "]": "\xff", "}": "\xff"})
 
 
 def _refuse(name: str, message: str) -> BadRequest:
@@ -63,7 +71,13 @@ def record_id(value) -> int | None:
 
 
 def page_number(value, name: str = "page") -> int:
+    """A 1-based page number; absent means the first page."""
     return optional_integer(value, name, minimum=1, maximum=MAX_PAGE) or 1
+
+
+def page_size(value, default: int, name: str = "per_page") -> int:
+    """Rows per page, 1 to MAX_PER_PAGE; absent means the default."""
+    return optional_integer(value, name, minimum=1, maximum=MAX_PER_PAGE) or default
 
 
 def boolean(value, name: str) -> bool:
@@ -85,7 +99,7 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
     if _LONE_SURROGATE.search(value):
         return "含有无效的字符编码（孤立代理项）"
     if (_CONTROL_EXCEPT_LINES if multiline else _CONTROL).search(value):
-        return "含有不允许的控制字符" + ("" if multiline else "（单行文本不能换行）")
+        return "含有不允许的控制字符" + ("" if multiline else "（单行文本不能含换行或制表符）")
     return None
 
 
@@ -127,26 +141,19 @@ def strings_problem(value, where: str = "") -> tuple[str, str] | None:
 
 
 def json_depth(raw: str) -> int:
-    """How deeply a JSON text nests, counted without recursion (brackets inside strings skipped)."""
-    depth = deepest = 0
-    in_string = False
-    for token in _JSON_TOKEN.finditer(raw):
-        char = token.group()
-        if char == '"':
-            in_string = not in_string
-        elif in_string or len(char) == 2:
-            continue
-        elif char in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth -= 1
-    return deepest
+    """How deeply a JSON text nests at most (the deepest json.loads would recurse before it either
+    finishes or meets an error), without recursion and without a Python loop over characters:
+    strings are removed, brackets turned into +1/−1 and summed up in C. About 0.1 s per MB."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", _JSON_ESCAPE.sub("", raw)))
+    steps = array("b", brackets.translate(_BRACKET_STEPS).encode("latin-1"))
+    return max(accumulate(steps), default=0)
 
 
 def parse_json(raw: bytes | str, *, max_depth: int = MAX_JSON_DEPTH):
     """Parse a JSON text after checking its depth (json.loads recurses: 50,000 levels would raise
     RecursionError), and refuse NaN/Infinity and strings that cannot be stored."""
+    if len(raw) > MAX_JSON_BYTES:
+        raise BadRequest(f"请求体过大（JSON 不超过 {MAX_JSON_BYTES // 1_000_000} MB）")
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")

@@ -89,7 +89,7 @@ class SecureModelView(GuardedView, ModelView):
         super().__init__(model, db, name=name, endpoint=endpoint, url=url, category=category)
 
     def _get_list_extra_args(self):
-        # ?page= beyond any real page would overflow the OFFSET; it shows the last pages' emptiness.
+        # A ?page= far beyond the rows would overflow the OFFSET: past MAX_PAGE it is an empty page.
         args = super()._get_list_extra_args()
         return args.clone(page=min(max(args.page or 0, 0), MAX_PAGE))
 

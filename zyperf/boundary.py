@@ -39,15 +39,15 @@ def _refuse(name: str, message: str) -> BadRequest:
 
 
 def integer(
-    value, name: str, *, minimum: int = INT32_MIN, maximum: int = INT32_MAX, text: bool = True
+    value, name: str, *, minimum: int = INT32_MIN, maximum: int = INT32_MAX, from_text: bool = True
 ) -> int:
     """An int within [minimum, maximum] from a JSON number (as in JSON Schema, 7.0 is the integer 7;
-    7.5 is not) or, unless text=False (JSON bodies), a string of ASCII digits (query, path, form)."""
+    7.5 is not) or, unless from_text=False (JSON bodies), a string of ASCII digits (query, path, form)."""
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
-    elif text and isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+    elif from_text and isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
         digits = value.strip()
         number = int(digits) if len(digits) <= 20 else None  # int() of 5,000 digits raises anyway
     else:
@@ -133,7 +133,7 @@ def strings_problem(value, where: str = "") -> tuple[str, str] | None:
             for key, child in item.items():
                 child_path = f"{path}.{key}" if path else str(key)
                 if "\x00" in key or _LONE_SURROGATE.search(key):
-                    return _printable(child_path), "的键名含有不允许的字符"
+                    return printable(child_path.replace("\x00", "\\0")), "的键名含有不允许的字符"
                 stack.append((child_path, child))
         elif isinstance(item, list):
             stack.extend((f"{path}[{i}]", child) for i, child in enumerate(item))
@@ -173,10 +173,6 @@ def parse_json(raw: bytes | str, *, max_depth: int = MAX_JSON_DEPTH):
 
 def _no_constant(name: str):
     raise ValueError(f"不接受 {name}")
-
-
-def _printable(value: str) -> str:
-    return _LONE_SURROGATE.sub("\ufffd", value.replace("\x00", "\\0"))
 
 
 def printable(value):

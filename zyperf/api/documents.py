@@ -59,7 +59,7 @@ def document_json(d: StageDocument, user) -> dict:
 def _version(body: dict) -> int:
     if body.get("version") is None:
         raise BadRequest("请提供整数 version（您看到的文档版本）", fields={"version": ["必填"]})
-    return boundary.integer(body["version"], "version", minimum=0, text=False)
+    return boundary.integer(body["version"], "version", minimum=0, from_text=False)
 
 
 def _data(body: dict, *, required: bool) -> dict | None:
@@ -98,8 +98,8 @@ def create_document():
     user = actor()
     body = json_body()
     kind = DocumentKind(_choice(body.get("kind"), "kind", DocumentKind._value2member_map_))
-    year = boundary.optional_integer(body.get("year"), "year", text=False)
-    project_id = boundary.optional_integer(body.get("project_id"), "project_id", minimum=1, text=False)
+    year = boundary.optional_integer(body.get("year"), "year", from_text=False)
+    project_id = boundary.optional_integer(body.get("project_id"), "project_id", minimum=1, from_text=False)
     data = _data(body, required=False)
     project = fiscal_year = None
     if kind.is_department_wide:

@@ -82,7 +82,7 @@ def create_project():
     user = actor()
     body = json_body()
     require(user, Action.CREATE_PROJECT)
-    year = boundary.optional_integer(body.get("year"), "year", text=False)
+    year = boundary.optional_integer(body.get("year"), "year", from_text=False)
     fy = project_service.fiscal_year(year) if year is not None else project_service.current_fiscal_year()
     if fy is None:
         raise ValidationFailed("预算年度不存在", fields={"year": ["预算年度不存在"]})

@@ -92,7 +92,7 @@ _ROW_KEY = re.compile(r"^(\d{1,4})-([a-z0-9]+)$")
 class IndicatorTableWidget:
     """A grid of inputs named `<key>-<i>-<column>` with blank rows to fill (values escaped). 一级, 二级
     and 指标性质 offer the catalog's and the canonical values as suggestions (datalist); the checker
-    still decides. A small inline script adds rows."""
+    still decides. static/js/zyperf.js adds rows (data-add-row)."""
 
     BLANK_ROWS = 3
     LISTS = {"level1": "l1", "level2": "l2", "nature": "nature"}

@@ -13,6 +13,7 @@ from admin.diagrams import workflow_svg
 from admin.document_review import ReviewPages, event_label, stage_form
 from admin.document_view import DocumentView
 from forms.decisions import NewDocumentForm, TransitionForm
+from zyperf import boundary
 from zyperf.errors import DomainError, NotFound, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, Project, StageDocument, Unit
@@ -41,6 +42,9 @@ class DocumentsView(ReviewPages, SecureBaseView):
         """The list as the admins configured it for this kind and the user's role (列表设置)."""
         user = actor()
         args = request.args.to_dict()
+        # What list_page reads as numbers must be ASCII digits the database can hold, else 400.
+        boundary.optional_integer(args.get("year"), "year")
+        boundary.page_number(args.get("page"))
         config = listviews.resolve(user, args.get("kind") or None)
         page = listviews.list_page(user, config, args)
         approvable = {
@@ -188,7 +192,7 @@ class DocumentsView(ReviewPages, SecureBaseView):
                 data[spec["key"]] = document_service.store_attachment(
                     document,
                     spec["key"],
-                    filename=upload.filename,
+                    filename=upload.filename,  # cleaned on arrival (zyperf.security)
                     content_type=upload.mimetype,
                     content=upload.read(),
                     actor=user,
@@ -220,7 +224,7 @@ class DocumentsView(ReviewPages, SecureBaseView):
             io.BytesIO(attachment.content),
             mimetype="application/octet-stream",  # never rendered inline, whatever the uploader claimed
             as_attachment=True,
-            download_name=attachment.filename,
+            download_name=boundary.filename(attachment.filename),  # names stored before the boundary
         )
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
@@ -252,7 +256,8 @@ class DocumentsView(ReviewPages, SecureBaseView):
     def new_department(self):
         """Finance starts the department-wide evaluation of a year (部门整体支出绩效评价)."""
         user = actor()
-        fiscal_year = project_service.fiscal_year(request.form.get("year", type=int) or 0)
+        year = boundary.optional_integer(request.form.get("year"), "year")
+        fiscal_year = project_service.fiscal_year(year) if year is not None else None
         if fiscal_year is None:
             raise NotFound("该预算年度不存在")
         document = document_service.create_document(

@@ -6,11 +6,12 @@ Services call require(); views and templates call can(). Any Action missing from
 from collections.abc import Callable
 from enum import StrEnum
 
-from sqlalchemy import Select, exists, false, select, true
+from sqlalchemy import Select, exists, false, or_, select, true
 
+from zyperf.boundary import record_id
 from zyperf.errors import NotFound, PermissionDenied
 from zyperf.extensions import db
-from zyperf.models import Project, Role, StageDocument, Unit, User
+from zyperf.models import AuditEntry, Project, Role, StageDocument, Unit, User
 
 ALL = None  # visible_unit_ids() answer for "every unit"
 
@@ -60,9 +61,31 @@ def is_own_unit(user: User, unit_id: int) -> bool:
 # Which column says "whose row is this" for each scoped entity.
 _SCOPE_COLUMNS = {Project: Project.unit_id, StageDocument: StageDocument.unit_id, Unit: Unit.id}
 
+# The audit log shows admins configuration and account events only: an allow-list, so a new kind of
+# business event stays hidden. Business history is read through its document, by those in scope.
+CONFIGURATION_AUDIT_PREFIXES = (
+    "unit.",
+    "user.",  # accounts: create, update, roles, passwords, login, logout
+    "token.",
+    "form_definition.",
+    "listview.",
+    "fiscalyear.",
+    "indicatorcategory.",
+    "indicator_category.",
+)
+
+
+def audit_filter(user: User):
+    """The WHERE clause on AuditEntry: configuration and account events, for those who view audit."""
+    if not can(user, Action.VIEW_AUDIT):
+        return false()
+    return or_(*(AuditEntry.action.startswith(p, autoescape=True) for p in CONFIGURATION_AUDIT_PREFIXES))
+
 
 def scope_filter(entity, user: User):
-    """The WHERE clause that keeps only the user's rows of Project, StageDocument or Unit."""
+    """The WHERE clause that keeps only the user's rows of Project, StageDocument, Unit or AuditEntry."""
+    if entity is AuditEntry:
+        return audit_filter(user)
     column = _SCOPE_COLUMNS[entity]
     units = visible_unit_ids(user)
     if units is ALL:
@@ -81,11 +104,11 @@ def scoped(stmt: Select, user: User) -> Select:
 
 
 def get_visible_or_404(user: User, model, row_id):
-    """Load one scoped row by id; another unit's id answers exactly like a missing one."""
-    try:
-        row_id = int(row_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    """Load one scoped row by id; another unit's id answers exactly like a missing one, and so does
+    an id the database could not hold (beyond 2^31 − 1, or not ASCII digits)."""
+    row_id = record_id(row_id)
+    if row_id is None:
+        raise NotFound()
     row = db.session.scalar(scoped(select(model), user).where(model.id == row_id))
     if row is None:
         raise NotFound()

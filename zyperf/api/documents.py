@@ -4,16 +4,18 @@ from flask import jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from zyperf.api import BadRequest, bp, json_body
-from zyperf.api.resources import actor, int_arg
+from zyperf import boundary
+from zyperf.api import BadRequest, bp, int_arg, json_body
+from zyperf.api.resources import actor
 from zyperf.extensions import db
 from zyperf.models import DocumentEvent, DocumentKind, FiscalYear, Project, StageDocument
 from zyperf.permissions import get_visible_or_404, scoped
 from zyperf.services import documents as document_service
 from zyperf.services import projects as project_service
 from zyperf.services import workflow
+from zyperf.services.guards import CONCLUSIONS
 from zyperf.services.worklist import worklist
-from zyperf.transitions import state_label
+from zyperf.transitions import DocumentAction, State, state_label
 
 
 def history_json(events: list[DocumentEvent]) -> list[dict]:
@@ -55,10 +57,24 @@ def document_json(d: StageDocument, user) -> dict:
 
 
 def _version(body: dict) -> int:
-    version = body.get("version")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise BadRequest("请提供整数 version（您看到的文档版本）")
-    return version
+    if body.get("version") is None:
+        raise BadRequest("请提供整数 version（您看到的文档版本）", fields={"version": ["必填"]})
+    return boundary.integer(body["version"], "version", minimum=0, from_text=False)
+
+
+def _data(body: dict, *, required: bool) -> dict | None:
+    data = body.get("data")
+    if data is None and not required:
+        return None
+    if not isinstance(data, dict):
+        raise BadRequest("参数 data 应为对象", fields={"data": ["应为对象"]})
+    return data
+
+
+def _choice(value, name: str, choices) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise BadRequest(f"参数 {name} 不是可选的值", fields={name: ["不是可选的值"]})
+    return value
 
 
 @bp.get("/documents")
@@ -66,12 +82,12 @@ def documents():
     stmt = scoped(select(StageDocument), actor()).options(
         selectinload(StageDocument.unit), selectinload(StageDocument.fiscal_year)
     )
-    if (project := int_arg("project")) is not None:
+    if (project := int_arg("project", minimum=1)) is not None:
         stmt = stmt.where(StageDocument.project_id == project)
-    if kind := request.args.get("kind"):
-        stmt = stmt.where(StageDocument.kind == kind)
-    if state := request.args.get("state"):
-        stmt = stmt.where(StageDocument.state == state)
+    if (kind := request.args.get("kind")) is not None:
+        stmt = stmt.where(StageDocument.kind == _choice(kind, "kind", DocumentKind._value2member_map_))
+    if (state := request.args.get("state")) is not None:
+        stmt = stmt.where(StageDocument.state == _choice(state, "state", State._value2member_map_))
     if (year := int_arg("year")) is not None:
         stmt = stmt.join(StageDocument.fiscal_year).where(FiscalYear.year == year)
     return jsonify([summary_json(d) for d in db.session.scalars(stmt.order_by(StageDocument.id))])
@@ -81,17 +97,17 @@ def documents():
 def create_document():
     user = actor()
     body = json_body()
-    kind = body.get("kind")
-    if kind not in DocumentKind._value2member_map_:
-        raise BadRequest("kind 不是已知的文档类型")
+    kind = DocumentKind(_choice(body.get("kind"), "kind", DocumentKind._value2member_map_))
+    year = boundary.optional_integer(body.get("year"), "year", from_text=False)
+    project_id = boundary.optional_integer(body.get("project_id"), "project_id", minimum=1, from_text=False)
+    data = _data(body, required=False)
     project = fiscal_year = None
-    if DocumentKind(kind).is_department_wide:
-        year = body.get("year")
-        fiscal_year = project_service.fiscal_year(year) if isinstance(year, int) else None
+    if kind.is_department_wide:
+        fiscal_year = project_service.fiscal_year(year) if year is not None else None
     else:
-        project = get_visible_or_404(user, Project, body.get("project_id"))
+        project = get_visible_or_404(user, Project, project_id)
     document = document_service.create_document(
-        kind, actor=user, project=project, fiscal_year=fiscal_year, data=body.get("data")
+        kind, actor=user, project=project, fiscal_year=fiscal_year, data=data
     )
     db.session.commit()
     return jsonify(document_json(document, user)), 201
@@ -108,10 +124,8 @@ def edit_document(doc_id: int):
     user = actor()
     document = get_visible_or_404(user, StageDocument, doc_id)
     body = json_body()
-    if not isinstance(body.get("data"), dict):
-        raise BadRequest("data 应为对象")
     # Merge-patch: the keys sent replace those keys (null empties one); the others stay as they are.
-    data = {**(document.data or {}), **body["data"]}
+    data = {**(document.data or {}), **_data(body, required=True)}
     document_service.edit_document(document, actor=user, data=data, expected_version=_version(body))
     db.session.commit()
     return jsonify(document_json(document, user))
@@ -122,12 +136,12 @@ def transition(doc_id: int):
     user = actor()
     document = get_visible_or_404(user, StageDocument, doc_id)
     body = json_body()
-    action, comment = body.get("action"), body.get("comment") or ""
-    if not isinstance(action, str) or not isinstance(comment, str):
-        raise BadRequest("action 与 comment 应为字符串")
-    params = {"conclusion": body["conclusion"]} if isinstance(body.get("conclusion"), str) else {}
+    action = _choice(body.get("action"), "action", DocumentAction._value2member_map_)
+    comment = boundary.optional_text(body.get("comment"), "comment", multiline=True)  # length: apply()
+    conclusion = body.get("conclusion")
+    params = {"conclusion": _choice(conclusion, "conclusion", CONCLUSIONS)} if conclusion is not None else {}
     document = workflow.apply(
-        document, action, actor=user, expected_version=_version(body), comment=comment, params=params
+        document, action, actor=user, expected_version=_version(body), comment=comment or "", params=params
     )
     db.session.commit()
     return jsonify({"state": document.state, "version": document.version})

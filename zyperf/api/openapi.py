@@ -4,13 +4,43 @@ responses to it."""
 from flask import jsonify
 
 from zyperf.api import bp
+from zyperf.boundary import INT32_MAX, INT32_MIN
 from zyperf.models import DocumentKind
+from zyperf.services.guards import CONCLUSIONS
+from zyperf.services.workflow import MAX_COMMENT
 from zyperf.transitions import DocumentAction, State
 
 _str = {"type": "string"}
 _int = {"type": "integer"}
 _bool = {"type": "boolean"}
 _nullable_str = {"type": ["string", "null"]}
+
+# What the boundary (zyperf.boundary) accepts, said where clients read it: 32-bit integers, text
+# without NUL or control characters (newline and tab only in multi-line text).
+_int32 = {"type": "integer", "format": "int32", "minimum": INT32_MIN, "maximum": INT32_MAX}
+_id = _int32 | {"minimum": 1}
+_version = _int32 | {"minimum": 0}
+_LINE = "^[^\\u0000-\\u001f\\u007f]*$"
+_LINES = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+
+
+_NO_NUL = {"type": "string", "pattern": "^[^\\u0000]*$"}
+# Form data: any JSON whose strings and keys carry no NUL (the form definition says the rest).
+_JSON = {"$ref": "#/components/schemas/Json"}
+_data = {"type": "object", "propertyNames": _NO_NUL, "additionalProperties": _JSON}
+
+
+def _input(required_keys: list[str], **props) -> dict:
+    """A request body object: unknown keys are ignored, but like all the body they carry no NUL."""
+    return _obj(required_keys, **props) | {"propertyNames": _NO_NUL, "additionalProperties": _JSON}
+
+
+def _text(max_length: int, *, multiline: bool = False, nullable: bool = False) -> dict:
+    return {
+        "type": ["string", "null"] if nullable else "string",
+        "maxLength": max_length,
+        "pattern": _LINES if multiline else _LINE,
+    }
 
 
 def _ref(name: str) -> dict:
@@ -53,9 +83,17 @@ def _q(name: str, schema=_str) -> dict:
     return {"name": name, "in": "query", "required": False, "schema": schema}
 
 
-_path_id = [{"name": "id", "in": "path", "required": True, "schema": _int}]
+_path_id = [{"name": "id", "in": "path", "required": True, "schema": _id}]
 
 SCHEMAS = {
+    "Json": {
+        "anyOf": [
+            {"type": ["number", "boolean", "null"]},
+            _NO_NUL,
+            {"type": "array", "items": _JSON},
+            _data,
+        ]
+    },
     "Unit": _obj(["code", "name"], id=_int, code=_str, name=_str, is_finance=_bool),
     "Me": _obj(
         ["username", "display_name", "roles", "unit", "oversees"],
@@ -87,15 +125,17 @@ SCHEMAS = {
             "items": _obj(["id", "kind", "state", "version"], id=_int, kind=_str, state=_str, version=_int),
         },
     ),
-    "ProjectInput": _obj(
+    "ProjectInput": _input(
         ["name"],
-        name=_str,
-        code=_nullable_str,
-        year=_int,
+        name=_text(1000),
+        code=_text(200, nullable=True),
+        year=_int32,
         amounts={
-            "type": "object",
+            "type": ["object", "null"],
+            "propertyNames": _NO_NUL,
+            "additionalProperties": _JSON,
             "properties": {
-                k: {"type": ["string", "number"]}
+                k: {"anyOf": [_text(40), {"type": ["number", "null"]}]}
                 for k in ("total", "fiscal", "special", "unit", "other", "carryover")
             },
         },
@@ -148,20 +188,20 @@ SCHEMAS = {
             "items": _obj(["key", "label", "type"], key=_str, label=_str, type=_str, required=_bool),
         },
     ),
-    "DocumentInput": _obj(
+    "DocumentInput": _input(
         ["kind"],
         kind={"enum": [k.value for k in DocumentKind]},
-        project_id=_int,
-        year=_int,
-        data={"type": "object"},
+        project_id=_id | {"type": ["integer", "null"]},
+        year=_int32 | {"type": ["integer", "null"]},
+        data={"anyOf": [_data, {"type": "null"}]},
     ),
-    "DocumentEdit": _obj(["data", "version"], data={"type": "object"}, version=_int),
-    "TransitionInput": _obj(
+    "DocumentEdit": _input(["data", "version"], data=_data, version=_version),
+    "TransitionInput": _input(
         ["action", "version"],
         action={"enum": [a.value for a in DocumentAction]},
-        version=_int,
-        comment=_str,
-        conclusion={"enum": ["予以支持", "不予支持"]},
+        version=_version,
+        comment=_text(MAX_COMMENT, multiline=True, nullable=True),
+        conclusion={"enum": [*CONCLUSIONS, None]},
     ),
     "TransitionResult": _obj(["state", "version"], state={"enum": [s.value for s in State]}, version=_int),
     "WorkItem": {
@@ -220,7 +260,7 @@ SPEC = {
             "get": _op(
                 "范围内的项目",
                 _json(_array("Project")),
-                params=[_q("year", _int), _q("unit")],
+                params=[_q("year", _int32), _q("unit", _text(32))],
                 errors=("400", "401"),
             ),
             "post": _op(
@@ -241,7 +281,12 @@ SPEC = {
             "get": _op(
                 "范围内的阶段文档",
                 _json(_array("DocumentSummary")),
-                params=[_q("project", _int), _q("kind"), _q("state"), _q("year", _int)],
+                params=[
+                    _q("project", _id),
+                    _q("kind", {"enum": [k.value for k in DocumentKind]}),
+                    _q("state", {"enum": [s.value for s in State]}),
+                    _q("year", _int32),
+                ],
                 errors=("400", "401"),
             ),
             "post": _op(
@@ -283,7 +328,7 @@ SPEC = {
             "get": _op(
                 "某年度已发布的阶段表单定义",
                 _json(_ref("FormDefinition")),
-                params=[_q("year", _int)],
+                params=[_q("year", _int32)],
                 errors=("400", "401", "404"),
             ),
         },

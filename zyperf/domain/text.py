@@ -85,6 +85,9 @@ def check_amount(value, label: str) -> Decimal:
     try:
         number = parse_number(value, label)
     except FieldError:
+        big = to_decimal(value) if isinstance(value, str | int | float | Decimal) else None
+        if big is not None and abs(big) >= MAX_NUMBER:
+            raise FieldError(f"{label}：金额过大") from None
         raise FieldError(f"{label}：{AMOUNT_MESSAGE}") from None
     if number < 0 or decimal_places(number) > 2:
         raise FieldError(f"{label}：{AMOUNT_MESSAGE}")

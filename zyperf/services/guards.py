@@ -26,6 +26,7 @@ REVIEW_CONCLUSIONS = {
     DocumentKind.DEPARTMENT_EVALUATION: ("审核通过", "需整改"),
     DocumentKind.RECTIFICATION: ("审核通过", "需继续整改"),
 }
+CONCLUSIONS = tuple(dict.fromkeys(c for choices in REVIEW_CONCLUSIONS.values() for c in choices))
 
 
 def data_complete(document: StageDocument, params: dict | None) -> Refusal | None:

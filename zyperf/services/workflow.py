@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from zyperf.errors import GuardFailed, InvalidTransition, PermissionDenied
+from zyperf.errors import GuardFailed, InvalidTransition, PermissionDenied, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import DocumentEvent, StageDocument, User
 from zyperf.models.base import utcnow
@@ -23,6 +23,8 @@ from zyperf.transitions import (
     state_label,
     workflow_for,
 )
+
+MAX_COMMENT = 2000  # characters of a transition's 意见, on the pages and through the API
 
 
 def in_transition_scope(user: User, document: StageDocument, scope: Scope) -> bool:
@@ -98,6 +100,10 @@ def apply(
     """
     params = params or {}
     comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise ValidationFailed(
+            f"意见不超过 {MAX_COMMENT} 字", fields={"comment": [f"意见不超过 {MAX_COMMENT} 字"]}
+        )
     try:
         action = DocumentAction(action)
     except ValueError:

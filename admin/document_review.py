@@ -13,7 +13,7 @@ from zyperf.errors import DomainError
 from zyperf.extensions import db
 from zyperf.models import FormDefinition, StageDocument
 from zyperf.permissions import Action, get_visible_or_404, require
-from zyperf.services import document_data, reviews
+from zyperf.services import document_data, records, reviews
 from zyperf.transitions import ACTION_LABELS
 
 EVENT_LABELS = {
@@ -23,6 +23,8 @@ EVENT_LABELS = {
     "move_form": "改用新版表单",
     "flag": "审核标记",
     "adjust_score": "复核调整得分",
+    "declare": "真实性声明",
+    "form_check": "规范性审核",
 }
 
 
@@ -82,6 +84,22 @@ class ReviewPages:
             "已保存审核标记",
         )
 
+    @expose("/<int:doc_id>/form-check", methods=["POST"])
+    def form_check(self, doc_id: int):
+        """Finance's 规范性审核 of a report waiting to be sent to the city bureau."""
+        user = actor()
+        document = get_visible_or_404(user, StageDocument, doc_id)
+        return self.act(
+            document,
+            lambda: records.check_form(
+                document,
+                actor=user,
+                comment=request.form.get("comment", ""),
+                expected_version=request.form.get("version", type=int),
+            ),
+            "已完成规范性审核，可以报送市财政局",
+        )
+
     @expose("/<int:doc_id>/score", methods=["POST"])
     def adjust_score(self, doc_id: int):
         user = actor()
@@ -122,12 +140,11 @@ class ReviewPages:
             for f in definition.fields
             if f["type"] == "computed"
         }
+        row_figures = {"indicator_table": ("score_formula", "score"), "task_table": ("total",)}
         rows = {
-            f["key"]: [
-                {c: r.get(c, "") for c in ("score_formula", "score")} for r in cleaned.get(f["key"]) or []
-            ]
+            f["key"]: [{c: r.get(c, "") for c in row_figures[f["type"]]} for r in cleaned.get(f["key"]) or []]
             for f in definition.fields
-            if f["type"] == "indicator_table"
+            if f["type"] in row_figures
         }
         funds = {
             f["key"]: {c: str(tables.fund_total(cleaned.get(f["key"]), c)) for c in tables.fund_columns(f)}

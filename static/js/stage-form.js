@@ -9,10 +9,11 @@
     var body = table.tBodies[0], last = body.rows[body.rows.length - 1];
     var row = last.cloneNode(true), n = body.rows.length;
     row.setAttribute("data-row", n);
-    row.querySelectorAll("input, select").forEach(function (input) {
+    row.querySelectorAll("input, select, textarea").forEach(function (input) {
       if (input.type === "checkbox" || input.type === "radio") { input.checked = false; } else { input.value = ""; }
       input.name = input.name.replace(/-\d+-/, "-" + n + "-");
     });
+    row.querySelectorAll("[data-evidence]").forEach(function (cell) { cell.textContent = ""; });
     row.querySelectorAll("[data-row-figure]").forEach(function (cell) {
       cell.textContent = "";
       cell.setAttribute("data-row-figure", cell.getAttribute("data-row-figure").replace(/-\d+-/, "-" + n + "-"));

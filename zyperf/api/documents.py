@@ -7,28 +7,14 @@ from sqlalchemy.orm import selectinload
 from zyperf.api import BadRequest, bp, json_body
 from zyperf.api.resources import actor, int_arg
 from zyperf.extensions import db
-from zyperf.models import DocumentEvent, DocumentKind, FiscalYear, Project, StageDocument
+from zyperf.models import DocumentKind, FiscalYear, Project, StageDocument
 from zyperf.permissions import get_visible_or_404, scoped
 from zyperf.services import documents as document_service
 from zyperf.services import projects as project_service
-from zyperf.services import workflow
+from zyperf.services import records, workflow
+from zyperf.services.records import history_json
 from zyperf.services.worklist import worklist
 from zyperf.transitions import state_label
-
-
-def history_json(events: list[DocumentEvent]) -> list[dict]:
-    return [
-        {
-            "at": e.at.isoformat() + "Z",
-            "actor": e.actor.username if e.actor else None,
-            "action": e.action,
-            "from": e.from_state,
-            "to": e.to_state,
-            "comment": e.comment,
-            "changes": e.changes,
-        }
-        for e in events
-    ]
 
 
 def summary_json(d: StageDocument) -> dict:
@@ -51,6 +37,13 @@ def document_json(d: StageDocument, user) -> dict:
         "data": d.data,
         "allowed_actions": [a.action.value for a in workflow.allowed_actions(user, d)],
         "history": history_json(d.events),
+        "declaration": None
+        if d.declared_at is None
+        else {
+            "by": d.declared_by.username if d.declared_by else None,
+            "at": d.declared_at.isoformat() + "Z",
+        },
+        "form_check": records.form_check_of(d),
     }
 
 

@@ -28,6 +28,20 @@ EVENT_LABELS = {
 }
 
 
+ROW_FIGURES = {"indicator_table": ("score_formula", "score"), "task_table": ("total",)}
+
+
+def _row_figures(rows: list, columns: tuple[str, ...], positions: list[int] | None) -> list[dict]:
+    """Each row's figures at the row the page posted it from (blank rows in between get none)."""
+    figures = [{c: r.get(c, "") for c in columns} for r in rows if isinstance(r, dict)]
+    if positions is None or len(positions) != len(figures):
+        return figures
+    placed: list[dict] = [{} for _ in range(max(positions, default=-1) + 1)]
+    for position, row in zip(positions, figures, strict=True):
+        placed[position] = row
+    return placed
+
+
 def event_label(action: str) -> str:
     return ACTION_LABELS.get(action) or EVENT_LABELS.get(action, action)
 
@@ -140,11 +154,12 @@ class ReviewPages:
             for f in definition.fields
             if f["type"] == "computed"
         }
-        row_figures = {"indicator_table": ("score_formula", "score"), "task_table": ("total",)}
         rows = {
-            f["key"]: [{c: r.get(c, "") for c in row_figures[f["type"]]} for r in cleaned.get(f["key"]) or []]
+            f["key"]: _row_figures(
+                cleaned.get(f["key"]) or [], ROW_FIGURES[f["type"]], form[f["key"]].positions
+            )
             for f in definition.fields
-            if f["type"] in row_figures
+            if f["type"] in ROW_FIGURES
         }
         funds = {
             f["key"]: {c: str(tables.fund_total(cleaned.get(f["key"]), c)) for c in tables.fund_columns(f)}

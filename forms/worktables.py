@@ -50,7 +50,9 @@ class TaskTableField(_TableField):
         if "__json__" in cells:
             return cells["__json__"]
         rows, _ = _rows_from(self, formdata)
-        return [row for _, row in rows if not _blank(row)]
+        kept = [(int(index), row) for index, row in rows if not tasks.blank_row(row)]
+        self.positions = [index for index, _ in kept]
+        return [row for _, row in kept]
 
     def __call__(self, **kwargs):
         rows = [r for r in (self.data if isinstance(self.data, list) else []) if isinstance(r, dict)]

@@ -2,8 +2,13 @@
 
 from zyperf.services import records, workflow
 
-UNIT_CHAIN = (("guihua", "submit"), ("guihua_head", "approve"), ("deputy", "approve"))
-TO_CITY = (*UNIT_CHAIN, ("finance", "report"))
+
+def to_city(unit: str = "guihua") -> tuple[tuple[str, str], ...]:
+    """A unit's report from its staff through its head and division leader to finance's report."""
+    return ((unit, "submit"), (f"{unit}_head", "approve"), ("deputy", "approve"), ("finance", "report"))
+
+
+TO_CITY = to_city()
 
 
 def run(document, bureau, steps, **params):

@@ -193,3 +193,33 @@ def test_unknown_action_is_a_conflict(bureau):
     doc = make_document(DocumentKind.MONITORING, "guihua", State.SUBMITTED, bureau)
     with pytest.raises(InvalidTransition):
         apply(doc, "delete", actor=bureau["guihua_head"], expected_version=doc.version)
+
+
+def test_every_report_to_the_city_bureau_waits_for_the_form_check(bureau):
+    """规范性审核 (rules 三(六)): each kind finance reports has the guard on every report row."""
+    reporting = {
+        kind
+        for kind, wf in WORKFLOWS.items()
+        for row in wf.transitions
+        if row.action is DocumentAction.REPORT and "form_checked" in row.guards
+    }
+    unguarded = [
+        (kind, row)
+        for kind, wf in WORKFLOWS.items()
+        for row in wf.transitions
+        if row.action is DocumentAction.REPORT and "form_checked" not in row.guards
+    ]
+    assert unguarded == []
+    assert {k.value for k in reporting} == {
+        "ex_ante_assessment",
+        "self_evaluation",
+        "department_evaluation",
+        "rectification",
+        "department_rectification",
+    }
+    for kind in sorted(reporting):
+        row = next(r for r in WORKFLOWS[kind].transitions if r.action is DocumentAction.REPORT)
+        doc = make_document(kind, "guihua", next(iter(row.sources)), bureau, form_checked=False)
+        with pytest.raises(GuardFailed, match="须先完成规范性审核"):
+            apply(doc, "report", actor=bureau["finance"], expected_version=doc.version)
+        db.session.rollback()

@@ -83,7 +83,7 @@ def clean_tasks(spec: dict, value, *, complete: bool) -> tuple[list[dict], list[
         return [], [RowError(None, None, f"{spec['label']}不得超过{MAX_ROWS}行")]
     errors: list[RowError] = []
     rows = []
-    for index, raw in enumerate((r for r in value if not _blank(r)), start=1):
+    for index, raw in enumerate((r for r in value if not blank_row(r)), start=1):
         row = _row(index, raw, complete, errors)
         if row is not None:
             rows.append(row)
@@ -100,7 +100,8 @@ def clean_tasks(spec: dict, value, *, complete: bool) -> tuple[list[dict], list[
     return ([], errors) if errors else (rows, [])
 
 
-def _blank(raw) -> bool:
+def blank_row(raw) -> bool:
+    """A row with nothing in it (amounts of 0 count as nothing): dropped, not refused."""
     return isinstance(raw, dict) and all(is_empty(v) or str(v).strip() in ("0", "0.00") for v in raw.values())
 
 

@@ -5,14 +5,14 @@ with a reason; each person sees the rows of their scope."""
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests import steps
 from tests.filling import complete_data
 from tests.test_workflow_api import bearer
 from zyperf.extensions import db
-from zyperf.models import AuditEntry, Project, ResultDecision, StageDocument
-from zyperf.services import document_data, documents, results
+from zyperf.models import AuditEntry, Project, ResultDecision, Role, StageDocument
+from zyperf.services import accounts, document_data, documents, results
 from zyperf.services.projects import fiscal_year
 
 # (project, unit, quantitative 完成值 of 20, 定性 grade and score, expected total and grade)
@@ -219,3 +219,39 @@ def test_each_sees_the_rows_of_their_scope(client, client_for, bureau, evaluated
         .status_code
         == 404
     )
+
+
+def test_the_ledger_costs_the_same_queries_however_many_decisions(client, bureau, evaluated):
+    """Rows, evaluations, decisions and deciders are loaded a fixed number of queries at a time."""
+    headers = bearer(bureau["finance"])
+
+    def queries() -> int:
+        seen = []
+        listen = lambda *args: seen.append(args[2])
+        event.listen(db.engine, "before_cursor_execute", listen)
+        try:
+            assert client.get("/api/v1/ledgers/results?year=2026", headers=headers).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listen)
+        db.session.rollback()
+        return len(seen)
+
+    deciders = [
+        accounts.create_user(
+            f"finance{i}",
+            "zyperf-demo-2026",
+            display_name=f"财务科 {i}",
+            roles=[Role.FINANCE],
+            unit=bureau["finance"].unit,
+            actor=None,
+        )
+        for i in range(len(CASES))
+    ]
+    names = [case[0] for case in CASES]
+    results.decide(fiscal_year(2026), project(names[0]), actor=deciders[0], ways=["优先保障"])
+    db.session.commit()
+    one = queries()
+    for name, decider in zip(names[1:], deciders[1:], strict=True):
+        results.decide(fiscal_year(2026), project(name), actor=decider, ways=["合理保障"])
+    db.session.commit()
+    assert queries() == one

@@ -189,9 +189,12 @@ SCHEMAS = {
         decided_by=_nullable_str,
         decided_at=_str,
     ),
-    # One row per project of the year in the caller's scope; for finance and the principal the first
-    # row is the department as a whole (subject "department", project_id null, method 部门评价).
-    "ResultRow": _obj(
+    "ResultRow": {
+        "description": "一行一个项目（调用者范围内的本年度项目）；财务科和局主要领导看到的第一行是部门整体支出："
+        "subject 为 department，project_id 为 null，method 为 部门评价，得分和等级取自已定稿的部门整体支出绩效评价。"
+        "score（两位小数）和金额（万元）为字符串；尚无已定稿评价的项目 score、grade、suggestion 为 null。",
+    }
+    | _obj(
         ["subject", "project_id", "score", "grade", "suggestion", "decision"],
         subject={"enum": ["project", "department"]},
         project_id={"type": ["integer", "null"]},

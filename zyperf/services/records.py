@@ -42,7 +42,7 @@ def check_form(document: StageDocument, *, actor: User, comment: str, expected_v
         "by_id": actor.id,
         "at": now.isoformat(timespec="seconds"),
         "comment": comment,
-        "submission": document.submitted_at.isoformat(),
+        "submission": document.submitted_at.isoformat() if document.submitted_at else "",
     }
     document.review = {**(document.review or {}), FORM_CHECK: stamp}
     db.session.add(

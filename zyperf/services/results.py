@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from zyperf.domain import stages
 from zyperf.domain.text import FieldError, check_amount, check_text, format_number, is_empty
@@ -135,7 +136,9 @@ def _rows(
     decisions = {
         d.project_id: d
         for d in db.session.scalars(
-            scoped(select(ResultDecision), user).where(ResultDecision.fiscal_year_id == fiscal_year.id)
+            scoped(select(ResultDecision), user)
+            .where(ResultDecision.fiscal_year_id == fiscal_year.id)
+            .options(selectinload(ResultDecision.decided_by))
         )
     }
     rows = []

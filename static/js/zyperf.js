@@ -41,10 +41,13 @@
       var row = body.rows[body.rows.length - 1].cloneNode(true);
       var n = body.rows.length;
       row.setAttribute("data-row", n);
-      row.querySelectorAll("input, select").forEach(function (input) {
+      row.querySelectorAll("input, select, textarea").forEach(function (input) {
         if (input.type === "checkbox" || input.type === "radio") input.checked = false;
         else input.value = "";
         input.name = input.name.replace(/-\d+-/, "-" + n + "-");
+      });
+      row.querySelectorAll("[data-evidence]").forEach(function (cell) {
+        cell.textContent = "";
       });
       row.querySelectorAll("[data-row-figure]").forEach(function (cell) {
         cell.textContent = "";

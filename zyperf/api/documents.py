@@ -8,29 +8,15 @@ from zyperf import boundary
 from zyperf.api import BadRequest, bp, int_arg, json_body
 from zyperf.api.resources import actor
 from zyperf.extensions import db
-from zyperf.models import DocumentEvent, DocumentKind, FiscalYear, Project, StageDocument
+from zyperf.models import DocumentKind, FiscalYear, Project, StageDocument
 from zyperf.permissions import get_visible_or_404, scoped
 from zyperf.services import documents as document_service
 from zyperf.services import projects as project_service
-from zyperf.services import workflow
+from zyperf.services import records, workflow
 from zyperf.services.guards import CONCLUSIONS
+from zyperf.services.records import history_json
 from zyperf.services.worklist import worklist
 from zyperf.transitions import DocumentAction, State, state_label
-
-
-def history_json(events: list[DocumentEvent]) -> list[dict]:
-    return [
-        {
-            "at": e.at.isoformat() + "Z",
-            "actor": e.actor.username if e.actor else None,
-            "action": e.action,
-            "from": e.from_state,
-            "to": e.to_state,
-            "comment": e.comment,
-            "changes": e.changes,
-        }
-        for e in events
-    ]
 
 
 def summary_json(d: StageDocument) -> dict:
@@ -53,10 +39,17 @@ def document_json(d: StageDocument, user) -> dict:
         "data": d.data,
         "allowed_actions": [a.action.value for a in workflow.allowed_actions(user, d)],
         "history": history_json(d.events),
+        "declaration": None
+        if d.declared_at is None
+        else {
+            "by": d.declared_by.username if d.declared_by else None,
+            "at": d.declared_at.isoformat() + "Z",
+        },
+        "form_check": records.form_check_of(d),
     }
 
 
-def _version(body: dict) -> int:
+def version_of(body: dict) -> int:
     if body.get("version") is None:
         raise BadRequest("请提供整数 version（您看到的文档版本）", fields={"version": ["必填"]})
     return boundary.integer(body["version"], "version", minimum=0, from_text=False)
@@ -126,7 +119,7 @@ def edit_document(doc_id: int):
     body = json_body()
     # Merge-patch: the keys sent replace those keys (null empties one); the others stay as they are.
     data = {**(document.data or {}), **_data(body, required=True)}
-    document_service.edit_document(document, actor=user, data=data, expected_version=_version(body))
+    document_service.edit_document(document, actor=user, data=data, expected_version=version_of(body))
     db.session.commit()
     return jsonify(document_json(document, user))
 
@@ -141,7 +134,7 @@ def transition(doc_id: int):
     conclusion = body.get("conclusion")
     params = {"conclusion": _choice(conclusion, "conclusion", CONCLUSIONS)} if conclusion is not None else {}
     document = workflow.apply(
-        document, action, actor=user, expected_version=_version(body), comment=comment or "", params=params
+        document, action, actor=user, expected_version=version_of(body), comment=comment or "", params=params
     )
     db.session.commit()
     return jsonify({"state": document.state, "version": document.version})

@@ -6,6 +6,7 @@ from flask import jsonify
 from zyperf.api import bp
 from zyperf.boundary import INT32_MAX, INT32_MIN
 from zyperf.models import DocumentKind
+from zyperf.services import results
 from zyperf.services.guards import CONCLUSIONS
 from zyperf.services.workflow import MAX_COMMENT
 from zyperf.transitions import DocumentAction, State
@@ -174,6 +175,8 @@ SCHEMAS = {
                 data={"type": "object"},
                 allowed_actions={"type": "array", "items": {"enum": [a.value for a in DocumentAction]}},
                 history={"type": "array", "items": _ref("HistoryEntry")},
+                declaration={"anyOf": [_obj(["by", "at"], by=_nullable_str, at=_str), {"type": "null"}]},
+                form_check={"anyOf": [_ref("FormCheck"), {"type": "null"}]},
             ),
         ]
     },
@@ -215,6 +218,43 @@ SCHEMAS = {
             ),
         ]
     },
+    "ResultDecision": _obj(
+        ["ways", "next_amount", "change", "text", "reason", "version", "decided_by", "decided_at"],
+        ways={"type": "array", "items": {"enum": list(results.WAYS)}},
+        next_amount=_nullable_str,
+        change=_nullable_str,
+        text=_str,
+        reason=_str,
+        version=_int,
+        decided_by=_nullable_str,
+        decided_at=_str,
+    ),
+    "ResultRow": {
+        "description": "一行一个项目（调用者范围内的本年度项目）；财务科和局主要领导看到的第一行是部门整体支出："
+        "subject 为 department，project_id 为 null，method 为 部门评价，得分和等级取自已定稿的部门整体支出绩效评价。"
+        "score（两位小数）和金额（万元）为字符串；尚无已定稿评价的项目 score、grade、suggestion 为 null。",
+    }
+    | _obj(
+        ["subject", "project_id", "score", "grade", "suggestion", "decision"],
+        subject={"enum": ["project", "department"]},
+        project_id={"type": ["integer", "null"]},
+        name=_str,
+        unit=_str,
+        method={"enum": ["自评", "部门评价"]},
+        evaluation_id={"type": ["integer", "null"]},
+        score=_nullable_str,
+        grade={"enum": ["优", "良", "中", "差", None]},
+        suggestion=_nullable_str,
+        budget=_nullable_str,
+        decision={"anyOf": [_ref("ResultDecision"), {"type": "null"}]},
+    ),
+    "FormCheck": _obj(
+        ["by", "at", "comment", "submission"], by=_str, by_id=_int, at=_str, comment=_str, submission=_str
+    ),
+    "FormCheckInput": _input(["comment", "version"], comment=_text(500, multiline=True), version=_version),
+    "FormCheckResult": _obj(
+        ["version", "form_check"], version=_int, form_check={"anyOf": [_ref("FormCheck"), {"type": "null"}]}
+    ),
     "Error": _obj(
         ["error"],
         error=_obj(
@@ -331,6 +371,31 @@ SPEC = {
                 params=[_q("year", _int32)],
                 errors=("400", "401", "404"),
             ),
+        },
+        "/documents/{id}/form-check": {
+            "parameters": _path_id,
+            "post": _op(
+                "财务科规范性审核（报送市财政局前须完成）",
+                _json(_ref("FormCheckResult")),
+                body=_ref("FormCheckInput"),
+                errors=("400", "401", "403", "404", "409", "422"),
+            ),
+        },
+        "/projects/{id}/archive": {
+            "parameters": _path_id,
+            "get": _op(
+                "项目档案包（.zip：附件、办理记录 history.json、manifest.json 含每个文件的 SHA-256）",
+                {"description": "zip 文件", "content": {"application/zip": {}}},
+                errors=("401", "404", "422"),
+            ),
+        },
+        "/ledgers/results": {
+            "get": _op(
+                "评价结果应用台账：每个项目（及部门整体）的得分、等级、应用建议和财务科的决定",
+                _json(_array("ResultRow")),
+                params=[_q("year", _int32), _q("project", _id)],
+                errors=("400", "401", "403", "404"),
+            )
         },
         "/worklist": {"get": _op("我的待办（最早的在前）", _json(_array("WorkItem")))},
         "/openapi.json": {"get": _op("本文档（OpenAPI 3.1）", {"description": "OpenAPI 3.1"})},

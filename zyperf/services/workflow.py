@@ -7,7 +7,7 @@ from zyperf.extensions import db
 from zyperf.models import DocumentEvent, StageDocument, User
 from zyperf.models.base import utcnow
 from zyperf.permissions import in_scope
-from zyperf.services import audit, document_data
+from zyperf.services import audit, document_data, rectification
 from zyperf.services.documents import on_final
 from zyperf.services.guards import GUARDS, Refusal
 from zyperf.services.locking import check_version, flush_or_stale
@@ -135,6 +135,8 @@ def apply(
     document.state_changed_at = now
     if action is DocumentAction.SUBMIT:
         document.submitted_at, document.submitted_by_id = now, actor.id
+    if "truthfulness_declared" in row.guards:  # the guard held: the submitter declares, on the record
+        rectification.declare(document, actor=actor, at=now)
     if action is DocumentAction.RECORD_REVIEW and params.get("conclusion"):
         document.data = {**document.data, "review_conclusion": params["conclusion"]}
     db.session.add(

@@ -114,7 +114,7 @@ class DocumentsView(ReviewPages, SecureBaseView):
             settings_changed=document_data.settings_changed(document),
             reviewer=reviews.may_review(user, document),
             review_flags=(document.review or {}).get("flags") or {},
-            flag_labels=reviews.FLAG_LABELS,
+            flag_labels=reviews.flag_labels(document.kind),
             score_targets=reviews.score_targets(document),
         )
         return page, refusal.status if refusal else 200

@@ -83,16 +83,18 @@ class IndicatorTableField(_TableField):
         """Posted rows; where the promise is carried, its columns come from the stored rows (the page
         shows them as text, not inputs), and the service checks that nothing changed them."""
         stored = self.object_data
+        posted = getattr(self, "posted_rows", None)
+        data = posted if posted is not None else self.data
         if (
             not getattr(self._form, "carried", False)
             or not isinstance(stored, list)
-            or not isinstance(self.data, list)
+            or not isinstance(data, list)
         ):
             return self.data
         return [
             {**{c: old.get(c) for c in indicators.CARRIED}, **row} if isinstance(row, dict) else row
-            for old, row in zip(stored, self.data, strict=False)
-        ] + self.data[len(stored) :]
+            for old, row in zip(stored, data, strict=False)
+        ] + data[len(stored) :]
 
     def from_formdata(self, formdata):
         cells = self._cells(formdata)
@@ -102,9 +104,13 @@ class IndicatorTableField(_TableField):
         for _, row in sorted(cells.items(), key=lambda item: int(item[0])):
             if "causes" in row and not isinstance(row["causes"], list):
                 row["causes"] = [row["causes"]] if row["causes"] else []
-            if any(str(v).strip() for k, v in row.items() if k != "causes") or row.get("causes"):
-                rows.append(row)
-        return rows
+            rows.append(row)
+        # Carried rows are the targets' rows, each kept even while nothing is entered in it yet (the
+        # form learns it carries only after processing, so raw_value decides); blank new rows drop.
+        self.posted_rows = rows
+        return [
+            r for r in rows if any(str(v).strip() for k, v in r.items() if k != "causes") or r.get("causes")
+        ]
 
     def __call__(self, **kwargs):
         form = self._form
@@ -112,7 +118,8 @@ class IndicatorTableField(_TableField):
         mode = indicators.mode(self.spec)
         columns = indicators.columns(self.spec)
         shown = [c for c in columns if c not in ("score_by",)]
-        rows = [r for r in (self.data if isinstance(self.data, list) else []) if isinstance(r, dict)]
+        data = self.raw_value() if carried else self.data
+        rows = [r for r in (data if isinstance(data, list) else []) if isinstance(r, dict)]
         if not carried:
             rows = rows + [{}] * self.BLANK_ROWS
         head = Markup("").join(

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from zyperf.domain import indicators, tables
 from zyperf.domain.figures import EXANTE_ASPECTS
 from zyperf.extensions import db
-from zyperf.models import DocumentKind, FiscalYear, FormDefinition, StageDocument
-from zyperf.services import definitions, document_data
+from zyperf.models import DocumentKind, FiscalYear, FormDefinition, Project, StageDocument
+from zyperf.services import definitions, document_data, documents, workflow
 
 
 def indicator_rows(field: dict) -> list[dict]:
@@ -108,3 +108,34 @@ def complete_document_data(document: StageDocument) -> dict:
         elif value in (None, "", [], {}):
             data[key] = value_for(field, document.template_family)
     return data
+
+
+def push(document: StageDocument, steps, bureau) -> StageDocument:
+    """Take the document through (action, username) steps with the services, committing each."""
+    for action, username in steps:
+        workflow.apply(document, action, actor=bureau[username], expected_version=document.version)
+        db.session.commit()
+    return document
+
+
+def unit_chain(unit_code: str) -> tuple[tuple[str, str], ...]:
+    """Submit and the three approvals of a project stage of 规划科 or 耕地保护科 (the staffed demo units)."""
+    return (
+        ("submit", unit_code),
+        ("approve", f"{unit_code}_head"),
+        ("approve", "deputy"),
+        ("approve", "finance"),
+    )
+
+
+def into_library(project: Project, bureau) -> StageDocument:
+    """The project's targets, complete, taken to final: the project enters the library (入库)."""
+    staff = bureau[project.unit.code]
+    targets = documents.create_document(
+        "performance_targets",
+        actor=staff,
+        project=project,
+        data=complete_data("performance_targets", project.fiscal_year.year),
+    )
+    db.session.commit()
+    return push(targets, unit_chain(project.unit.code), bureau)

@@ -44,7 +44,7 @@ def test_cached_published_definition_gives_the_same_class(bureau):
 def test_draft_edits_are_never_served_stale(bureau, administrator):
     fy = db.session.scalar(select(FiscalYear).where(FiscalYear.year == 2026))
     draft = defs.create_draft(
-        "budget_adjustment", fy, [{"key": "a", "label": "甲", "type": "text"}], actor=administrator
+        "rectification", fy, [{"key": "a", "label": "甲", "type": "text"}], actor=administrator
     )
     first = build_stage_form(draft)
     defs.update_draft(draft, [{"key": "b", "label": "乙", "type": "integer"}], actor=administrator)
@@ -111,7 +111,7 @@ def test_conditions_choices_and_yes_no_in_forms(app, bureau):
     assert form.errors["truthfulness"] == ["请填写真实性声明：本单位对整改报告内容的真实性负责"]
     fy = db.session.scalar(select(FiscalYear).where(FiscalYear.year == 2026))
     conditional = defs.create_draft(
-        "budget_adjustment",
+        "rectification",
         fy,
         [
             {"key": "rate", "label": "执行率（%）", "type": "percent"},

@@ -197,7 +197,7 @@ BAD_VALUES = {
 
 
 def make_definition(fields, fy, admin=None) -> FormDefinition:
-    draft = defs.create_draft(DocumentKind.BUDGET_ADJUSTMENT, fy, fields, actor=admin)
+    draft = defs.create_draft(DocumentKind.RECTIFICATION, fy, fields, actor=admin)
     return defs.publish(draft, actor=admin)
 
 
@@ -338,7 +338,7 @@ def test_versions_and_old_data_still_validates_under_v1(bureau, administrator):
     fy = year(2026)
     v1_fields = [{"key": "goal", "label": "年度目标", "type": "text", "required": True, "max_length": 10}]
     v1 = defs.publish(
-        defs.create_draft("budget_adjustment", fy, v1_fields, actor=administrator), actor=administrator
+        defs.create_draft("rectification", fy, v1_fields, actor=administrator), actor=administrator
     )
     data = defs.validate_data(v1, {"goal": "完成编制"})
     v2 = defs.new_draft_from(v1, actor=administrator)
@@ -347,8 +347,8 @@ def test_versions_and_old_data_still_validates_under_v1(bureau, administrator):
     defs.publish(v2, actor=administrator)
     db.session.commit()
     assert (v1.version, v2.version) == (2, 3)  # the seed's version 1 came first
-    assert defs.published_definition("budget_adjustment", 2026).id == v2.id
-    assert defs.definition_version("budget_adjustment", fy, v1.version).id == v1.id
+    assert defs.published_definition("rectification", 2026).id == v2.id
+    assert defs.definition_version("rectification", fy, v1.version).id == v1.id
     assert defs.validate_data(v1, data) == data
     with pytest.raises(ValidationFailed):
         defs.validate_data(v2, data)

@@ -4,7 +4,7 @@ import re
 
 from sqlalchemy import select
 
-from tests.filling import complete_data
+from tests.filling import complete_data, into_library
 from zyperf.extensions import db
 from zyperf.models import Project, StageDocument
 
@@ -53,9 +53,14 @@ def current(doc_id):
 def test_staff_to_finance_through_pages(client_for, bureau):
     staff = client_for(bureau["guihua"])
     project = continuing_project()
+    into_library(project, bureau)
     created = staff.post("/documents/new", data={"project_id": project.id, "kind": "monitoring"})
     assert created.status_code == 303
-    doc = db.session.scalar(select(StageDocument).where(StageDocument.project_id == project.id))
+    doc = db.session.scalar(
+        select(StageDocument).where(
+            StageDocument.project_id == project.id, StageDocument.kind == "monitoring"
+        )
+    )
     doc_id = doc.id
     form_page = staff.get(f"/documents/{doc_id}/edit").get_data(as_text=True)
     assert 'name="funds-fiscal-executed"' in form_page
@@ -247,7 +252,7 @@ def test_bulk_approval_reports_each_document(client_for, bureau):
     for name in ("中心城区控制性详细规划修编", "国土空间规划“一张图”实施监督信息系统运维"):
         project = db.session.scalar(select(Project).where(Project.name == name))
         doc = documents.create_document(
-            "monitoring", actor=staff, project=project, data=complete_data("monitoring")
+            "ex_ante_assessment", actor=staff, project=project, data=complete_data("ex_ante_assessment")
         )
         workflow.apply(doc, "submit", actor=staff, expected_version=doc.version)
         made.append(doc)

@@ -141,7 +141,7 @@ def test_definition_problems_name_the_option():
             {"key": "n", "label": "数", "type": "integer", "min": 5, "max": 1},
             {"key": "c", "label": "算", "type": "computed", "formula": "nope"},
         ],
-        "budget_adjustment",
+        "rectification",
     )
     assert [(p.key, p.option) for p in problems] == [("t", "pattern"), ("n", "min"), ("c", "formula")]
     missing = check_definition([{"key": "a", "label": "甲", "type": "text"}], "monitoring")

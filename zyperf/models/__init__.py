@@ -29,12 +29,15 @@ from zyperf.models.documents import (
 )
 from zyperf.models.listviews import ListView
 from zyperf.models.projects import FiscalYear, Project
+from zyperf.models.rounds import MEASURE_LABELS, ROUND_STAGES, HandlingDecision, Measure, Round
 from zyperf.models.settings import SystemConfig
 
 __all__ = [
     "INDICATOR_FRAMEWORKS",
     "KIND_LABELS",
+    "MEASURE_LABELS",
     "ROLE_LABELS",
+    "ROUND_STAGES",
     "ApiToken",
     "AppendOnlyError",
     "Attachment",
@@ -45,13 +48,16 @@ __all__ = [
     "DocumentRevision",
     "FiscalYear",
     "FormDefinition",
+    "HandlingDecision",
     "IndicatorCategory",
     "ListView",
     "LoginThrottle",
+    "Measure",
     "Project",
     "PublishedDefinitionImmutable",
     "Role",
     "RoleGrant",
+    "Round",
     "StageDocument",
     "SystemConfig",
     "Unit",

@@ -17,7 +17,7 @@ from zyperf.errors import DomainError, NotFound, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, Project, StageDocument, Unit
 from zyperf.permissions import Action, can, get_visible_or_404, require, scoped
-from zyperf.services import document_data, listviews, reviews, workflow
+from zyperf.services import document_data, handling, listviews, reviews, workflow
 from zyperf.services import documents as document_service
 from zyperf.services import projects as project_service
 from zyperf.services.guards import REVIEW_CONCLUSIONS
@@ -116,6 +116,11 @@ class DocumentsView(ReviewPages, SecureBaseView):
             review_flags=(document.review or {}).get("flags") or {},
             flag_labels=reviews.flag_labels(document.kind),
             score_targets=reviews.score_targets(document),
+            decisions=handling.decisions_for([document.id]).get(document.id, []),
+            may_acknowledge=lambda d: d.awaits_acknowledgement and can(user, Action.ACKNOWLEDGE_HANDLING, d),
+            key_monitoring=document.kind == "monitoring"
+            and document.project
+            and document.project.is_key_monitoring,
         )
         return page, refusal.status if refusal else 200
 

@@ -4,6 +4,10 @@ from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from forms.base import AppForm
+from zyperf.services.guards import REVIEW_CONCLUSIONS
+
+# Every conclusion the city bureau may give on any kind; the guard checks it fits the document's kind.
+CONCLUSIONS = list(dict.fromkeys(c for choices in REVIEW_CONCLUSIONS.values() for c in choices))
 
 
 class TransitionForm(AppForm):
@@ -12,7 +16,7 @@ class TransitionForm(AppForm):
     comment = TextAreaField("意见", validators=[Length(max=2000, message="意见不超过 2000 字")])
     conclusion = SelectField(
         "市财政局评审结论",
-        choices=[("", "（不适用）"), ("予以支持", "予以支持"), ("不予支持", "不予支持")],
+        choices=[("", "（不适用）"), *((c, c) for c in CONCLUSIONS)],
         default="",
     )
 

@@ -31,4 +31,4 @@ def json_body() -> dict:
     return data
 
 
-from zyperf.api import documents, forms, openapi, resources  # noqa: F401  (routes register on bp)
+from zyperf.api import documents, forms, openapi, resources, rounds  # noqa: F401  (routes register on bp)

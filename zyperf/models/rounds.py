@@ -43,6 +43,8 @@ class Round(db.Model):
 
 
 class Measure(StrEnum):
+    """In the order of zyperf.domain.figures.HANDLING (services.handling pairs them)."""
+
     WARN = "warn"
     URGE = "urge"
     ADJUST_BUDGET = "adjust_budget"

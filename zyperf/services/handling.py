@@ -5,7 +5,7 @@ change of targets. An instruction is acknowledged by the unit; the other two ope
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from zyperf.domain.figures import LAGGING, SEVERE
+from zyperf.domain.figures import HANDLING
 from zyperf.domain.text import FieldError, check_text
 from zyperf.errors import GuardFailed, InvalidTransition, ValidationFailed
 from zyperf.extensions import db
@@ -24,6 +24,10 @@ OPENS = {
 }
 
 
+# The measures in the order of figures.HANDLING: 提示警示纠偏, 督促加快, 调整预算直至财政收回, 绩效评估后调整.
+HANDLING_TEXTS = tuple(text for _, text in HANDLING)
+
+
 def flags_set(document: StageDocument) -> set[str]:
     return {k for k, v in ((document.review or {}).get("flags") or {}).items() if (v or {}).get("set")}
 
@@ -33,15 +37,10 @@ def monitoring_class(document: StageDocument) -> str | None:
 
 
 def fitting(document: StageDocument) -> list[Measure]:
-    """The measures the document's class and reviewers' flags call for, in the rules' order."""
-    cls, flags = monitoring_class(document), flags_set(document)
-    calls = {
-        Measure.WARN: "direction_deviation" in flags,
-        Measure.URGE: cls in (LAGGING, SEVERE),
-        Measure.ADJUST_BUDGET: cls == SEVERE,
-        Measure.ASSESS_THEN_ADJUST: "major_change" in flags,
-    }
-    return [m for m in Measure if calls[m]]
+    """The measures the document's 处置措施 names (excel-formats §4.4: its class and the reviewers'
+    flags), in the rules' order."""
+    named = set((document_data.figures_of(document).get("handling") or "").split("；"))
+    return [measure for measure, text in zip(Measure, HANDLING_TEXTS, strict=True) if text in named]
 
 
 def _why_not(document: StageDocument, measure: Measure) -> str:

@@ -109,6 +109,8 @@ def test_finance_decides_handling_that_fits_and_the_unit_acknowledges(client_for
 
     # The unit acknowledges the instruction; both sides see it.
     warn = db.session.scalar(select(HandlingDecision).where(HandlingDecision.measure == "warn"))
+    home = guihua.get("/admin/").get_data(as_text=True)
+    assert "资金须用于规划监督系统运维" in home.split('id="home-instructions"')[1]
     doc_page = guihua.get(f"/documents/{normal.id}").get_data(as_text=True)
     assert "资金须用于规划监督系统运维" in doc_page and "确认收到" in doc_page
     assert finance.post(f"/documents/{normal.id}/handling/{warn.id}/acknowledge").status_code == 403
@@ -122,6 +124,7 @@ def test_finance_decides_handling_that_fits_and_the_unit_acknowledges(client_for
     warn = db.session.get(HandlingDecision, warn.id)
     assert warn.acknowledged_by.username == "guihua" and warn.acknowledgement == "已纠正支出用途"
     assert guihua.post(f"/documents/{normal.id}/handling/{warn.id}/acknowledge").status_code == 409
+    assert 'id="home-instructions"' not in guihua.get("/admin/").get_data(as_text=True)
     assert "已确认：规划科 陈晓" in finance.get(f"/documents/{normal.id}").get_data(as_text=True)
     assert "（已确认）" in finance.get("/rounds/?year=2026").get_data(as_text=True)
     project_page = guihua.get(f"/projects/details/?id={normal_project.id}").get_data(as_text=True)

@@ -158,6 +158,21 @@ def decisions_for(monitoring_ids) -> dict[int, list[HandlingDecision]]:
     return found
 
 
+def awaiting(user: User) -> list[HandlingDecision]:
+    """Instructions to the user's unit not yet acknowledged (the home page lists them). One query."""
+    if user.unit_id is None:
+        return []
+    return db.session.scalars(
+        select(HandlingDecision)
+        .where(
+            HandlingDecision.unit_id == user.unit_id,
+            HandlingDecision.acknowledged_at.is_(None),
+            HandlingDecision.measure.in_([m.value for m in Measure if m.is_instruction]),
+        )
+        .order_by(HandlingDecision.id)
+    ).all()
+
+
 def decisions_of_project(project_id: int) -> list[HandlingDecision]:
     return db.session.scalars(
         select(HandlingDecision)

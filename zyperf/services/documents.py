@@ -1,4 +1,5 @@
-"""Stage documents: create, edit (stale edits refused, field-level history), completeness, effects of finality."""
+"""Stage documents: create one (or build many, for a round), edit (stale edits refused, field-level
+history), move to a newer form, attachments. What finality does is services.finality."""
 
 import hashlib
 from datetime import date
@@ -74,7 +75,7 @@ def build_document(
     sequence: int = 1,
     data: dict | None = None,
     created_by: User | None = None,
-    round: Round | None = None,
+    stage_round: Round | None = None,
     net: dict | None = None,
     today: date,
     catalog=None,
@@ -97,8 +98,10 @@ def build_document(
         data=prefill,
         parent=parent,
         parent_id=parent.id if parent else None,
-        round_id=round.id if round else None,
-        due_on=deadlines.due_on_creation(fiscal_year, kind, today, round_due=round.due if round else None),
+        round_id=stage_round.id if stage_round else None,
+        due_on=deadlines.due_on_creation(
+            fiscal_year, kind, today, round_due=stage_round.due if stage_round else None
+        ),
         created_by_id=created_by.id if created_by else None,
         last_edited_by_id=created_by.id if created_by else None,
     )
@@ -214,7 +217,7 @@ def _create(kind, *, actor, unit, project, fiscal_year=None, data=None, review=N
         sequence=sequence,
         data=data,
         created_by=None if issued else actor,
-        round=stage_round if project is not None else None,
+        stage_round=stage_round if project is not None else None,
         net=net,
         today=date.today(),
     )

@@ -167,7 +167,7 @@ def _make(kind, fiscal_year, definition, stage_round, projects, *, actor, today)
             definition=definition,
             project=project,
             parent=targets.get(project.id),
-            round=stage_round,
+            stage_round=stage_round,
             net=net[project.id],
             today=today,
             catalog=catalog,

@@ -224,15 +224,13 @@ def test_finances_round_page_opens_after_confirmation(client_for, bureau, librar
 
 
 def test_opening_a_round_needs_the_csrf_token(other_app, bureau, library):
-    from tests.conftest import login_as
-
     app = other_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    with app.app_context():
-        login_as(client, db.session.get(type(bureau["finance"]), bureau["finance"].id))
-        assert client.post("/rounds/open", data={"year": 2026, "stage": "monitoring"}).status_code == 400
-        page = client.get("/rounds/open?year=2026&stage=monitoring").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        sent = client.post("/rounds/open", data={"year": 2026, "stage": "monitoring", "csrf_token": token})
-        assert sent.status_code == 303
+    with client.session_transaction() as sess:
+        sess["_user_id"] = str(bureau["finance"].id)
+    assert client.post("/rounds/open", data={"year": 2026, "stage": "monitoring"}).status_code == 400
+    page = client.get("/rounds/open?year=2026&stage=monitoring").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    sent = client.post("/rounds/open", data={"year": 2026, "stage": "monitoring", "csrf_token": token})
+    assert sent.status_code == 303
     assert len(round_documents()) == 3

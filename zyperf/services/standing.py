@@ -2,6 +2,7 @@
 the targets and 入库, monitoring and its handling, adjustments in progress."""
 
 from zyperf.domain.figures import fmt_number
+from zyperf.formatting import local_time
 from zyperf.models import DocumentKind, HandlingDecision, Project, StageDocument
 from zyperf.services import library
 from zyperf.services.document_data import figures_of
@@ -39,7 +40,7 @@ def _ex_ante(project: Project, assessments: list[StageDocument]) -> list[str]:
 
 def _targets(project: Project, targets: StageDocument | None) -> str:
     if project.in_library:
-        return f"已入库（{project.in_library_at:%Y-%m-%d}）"
+        return f"已入库（{local_time(project.in_library_at, '%Y-%m-%d')}）"
     if targets is None:
         return "待编制绩效目标（入库前提）"
     return _waiting("绩效目标", targets)
@@ -57,7 +58,7 @@ def _monitoring(monitoring: StageDocument, decisions: list[HandlingDecision]) ->
         if decision.awaits_acknowledgement:
             status = "待科室（单位）确认"
         elif decision.acknowledged_at:
-            status = f"已确认 {decision.acknowledged_at:%Y-%m-%d}"
+            status = f"已确认 {local_time(decision.acknowledged_at, '%Y-%m-%d')}"
         else:
             status = "已生成待办文档"
         lines.append(f"处置决定：{decision.measure_label}（{status}）")

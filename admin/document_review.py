@@ -9,15 +9,21 @@ from forms.builder import build_stage_form
 from zyperf.domain import stages, tables
 from zyperf.domain.figures import fmt_number
 from zyperf.domain.text import period_label
-from zyperf.errors import DomainError
+from zyperf.errors import DomainError, NotFound
 from zyperf.extensions import db
-from zyperf.models import FormDefinition, StageDocument
+from zyperf.models import FormDefinition, HandlingDecision, StageDocument
 from zyperf.permissions import Action, get_visible_or_404, require
-from zyperf.services import document_data, records, reviews
+from zyperf.services import document_data, handling, records, reviews
 from zyperf.transitions import ACTION_LABELS
 
 EVENT_LABELS = {
     "create": "创建",
+    "issued": "财务科下发",
+    "in_library": "项目入库",
+    "recorded": "评估结论记入项目",
+    "handling": "财务科处置决定",
+    "acknowledged": "确认处置要求",
+    "budget_adjusted": "预算调整生效",
     "edit": "修改",
     "adjusted": "目标调整生效",
     "move_form": "改用新版表单",
@@ -129,6 +135,20 @@ class ReviewPages:
                 expected_version=request.form.get("version", type=int),
             ),
             "已调整得分，总分和等级已重新计算",
+        )
+
+    @expose("/<int:doc_id>/handling/<int:decision_id>/acknowledge", methods=["POST"])
+    def acknowledge(self, doc_id: int, decision_id: int):
+        """The unit acknowledges finance's instruction on its monitored project."""
+        user = actor()
+        document = get_visible_or_404(user, StageDocument, doc_id)
+        decision = db.session.get(HandlingDecision, decision_id)
+        if decision is None or decision.monitoring_id != document.id:
+            raise NotFound()
+        return self.act(
+            document,
+            lambda: handling.acknowledge(decision, actor=user, comment=request.form.get("comment", "")),
+            f"已确认收到处置要求：{decision.measure_label}",
         )
 
     @expose("/<int:doc_id>/preview", methods=["POST"])

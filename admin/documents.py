@@ -19,7 +19,7 @@ from zyperf.errors import DomainError, NotFound, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, Project, StageDocument, Unit
 from zyperf.permissions import Action, can, get_visible_or_404, require, scoped
-from zyperf.services import document_data, listviews, records, reviews, workflow
+from zyperf.services import document_data, handling, listviews, records, reviews, workflow
 from zyperf.services import documents as document_service
 from zyperf.services import projects as project_service
 from zyperf.services.guards import REVIEW_CONCLUSIONS
@@ -122,13 +122,18 @@ class DocumentsView(ReviewPages, SecureBaseView):
             settings_changed=document_data.settings_changed(document),
             reviewer=reviews.may_review(user, document),
             review_flags=(document.review or {}).get("flags") or {},
-            flag_labels=reviews.FLAG_LABELS,
+            flag_labels=reviews.flag_labels(document.kind),
             score_targets=reviews.score_targets(document),
             carried=document_data.carries(document),
             attachments=records.attachments_of(document),
             form_check=(check := records.form_check_of(document)),
             form_check_at=datetime.fromisoformat(check["at"]) if check else None,
             form_check_due=any(a.action.value == "report" for a in actions),
+            decisions=handling.decisions_for([document.id]).get(document.id, []),
+            may_acknowledge=lambda d: d.awaits_acknowledgement and can(user, Action.ACKNOWLEDGE_HANDLING, d),
+            key_monitoring=document.kind == "monitoring"
+            and document.project
+            and document.project.is_key_monitoring,
         )
         return page, refusal.status if refusal else 200
 

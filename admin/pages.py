@@ -12,7 +12,7 @@ from zyperf.errors import NotFound, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import ApiToken, FiscalYear, Project, Unit
 from zyperf.permissions import Action, can, scoped
-from zyperf.services import accounts
+from zyperf.services import accounts, handling
 from zyperf.transitions import state_label
 
 
@@ -37,6 +37,7 @@ class HomeView(SecureIndexView):
             work=request_worklist() if business else [],
             business=business,
             state_label=state_label,
+            instructions=handling.awaiting(user) if can(user, Action.ACKNOWLEDGE_HANDLING) else [],
         )
 
 

@@ -11,13 +11,16 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from admin.base import AdminForm, ScopedModelView, actor
 from admin.views import _show_errors, _yes_no
+from zyperf.domain.adjustments import ADJUSTMENT_TYPES, amounts
 from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
 from zyperf.formatting import local_time
 from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, Project, StageDocument
 from zyperf.permissions import Action, can, get_visible_or_404, require, scoped
+from zyperf.services import adjustments, handling, library, standing
 from zyperf.services import archive as archive_service
 from zyperf.services import projects as project_service
+from zyperf.services.guards import major_change
 from zyperf.transitions import state_label
 
 
@@ -90,10 +93,22 @@ class ProjectAdmin(ScopedModelView):
         "is_key_monitoring": "重点监控",
         "created_at": "创建时间",
         "created_by": "创建人",
+        "in_library_at": "入库时间",
+        "ex_ante_conclusion": "事前评估结论",
+        "suggested_amount": "建议预算控制数（万元）",
     }
-    column_details_list = (*column_list, "carryover_amount", "created_by", "created_at")
+    column_details_list = (
+        *column_list,
+        "carryover_amount",
+        "in_library_at",
+        "ex_ante_conclusion",
+        "suggested_amount",
+        "created_by",
+        "created_at",
+    )
     column_formatters = dict.fromkeys(FLAG_FIELDS, _yes_no) | {
         "created_at": lambda v, c, m, n: local_time(m.created_at),
+        "in_library_at": lambda v, c, m, n: local_time(m.in_library_at) if m.in_library_at else "未入库",
         "created_by": lambda v, c, m, n: m.created_by.display_name if m.created_by else "（初始数据）",
     }
     column_searchable_list = ("name", "code")
@@ -108,40 +123,34 @@ class ProjectAdmin(ScopedModelView):
         return super().render(template, **kwargs)
 
     def _stage_context(self, project) -> dict:
-        """The project's stage documents by kind, and which kinds this user may start now."""
+        """The project's stage documents by kind, which kinds this user may start now, where the
+        project stands, its handling decisions and its budget-adjustment ledger (and last year's)."""
         user = actor()
         documents: dict[str, list] = {}
         for doc in db.session.scalars(
             scoped(select(StageDocument), user)
             .where(StageDocument.project_id == project.id)
-            .order_by(StageDocument.id)
+            .order_by(StageDocument.sequence, StageDocument.id)
         ):
             documents.setdefault(doc.kind, []).append(doc)
+        decisions = handling.decisions_of_project(project.id)
+        creatable = self._creatable(user, project, documents)
         kinds = [(k.value, KIND_LABELS[k]) for k in DocumentKind if not k.is_department_wide]
-        creatable = {
-            k
-            for k, _ in kinds
-            if k not in documents and can(user, Action.CREATE_DOCUMENT, (k, project.unit_id))
-        }
-        creatable.discard(DocumentKind.TARGET_ADJUSTMENT.value)  # started from approved targets only
-        targets = documents.get(DocumentKind.PERFORMANCE_TARGETS.value, [])
-        if (
-            targets
-            and targets[0].state == "final"
-            and can(user, Action.CREATE_DOCUMENT, ("target_adjustment", project.unit_id))
-        ):
-            creatable.add(DocumentKind.TARGET_ADJUSTMENT.value)
-        if not project.needs_ex_ante:
-            kinds = [
-                (k, label)
-                for k, label in kinds
-                if k != DocumentKind.EX_ANTE_ASSESSMENT.value or k in documents
-            ]
+        if DocumentKind.EX_ANTE_ASSESSMENT.value not in documents | dict.fromkeys(creatable):
+            kinds = [(k, label) for k, label in kinds if k != DocumentKind.EX_ANTE_ASSESSMENT.value]
+        previous = adjustments.previous_year_project(project)
         return {
             "stage_documents": documents,
             "stage_kinds": kinds,
             "creatable": creatable,
             "state_label": state_label,
+            "standing": standing.standing(project, documents, decisions),
+            "decisions": decisions,
+            "ledger": adjustments.ledger_of(project),
+            "previous": previous,
+            "previous_ledger": adjustments.ledger_of(previous) if previous else None,
+            "adjustment_types": ADJUSTMENT_TYPES,
+            "adjustment_total": lambda d: sum(amounts(d.data or {}).values()),
         }
 
     @expose("/<int:project_id>/archive")
@@ -151,6 +160,31 @@ class ProjectAdmin(ScopedModelView):
         project = get_visible_or_404(user, Project, project_id)
         buffer, name = archive_service.build_archive(project, actor=user)
         return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name=name)
+
+    @staticmethod
+    def _creatable(user, project, documents) -> set[str]:
+        """Kinds the user may start now: as create_document allows (library kinds for library
+        projects; another adjustment; an assessment of a major target change after 入库)."""
+        if not can(user, Action.CREATE_DOCUMENT, ("monitoring", project.unit_id)):
+            return set()
+        ex_ante, adjustment = DocumentKind.EX_ANTE_ASSESSMENT.value, DocumentKind.TARGET_ADJUSTMENT.value
+        found = {k.value for k in DocumentKind if not k.is_department_wide and k.value not in documents}
+        found -= {ex_ante, adjustment}
+        if project.needs_ex_ante and ex_ante not in documents and not project.in_library:
+            found.add(ex_ante)
+        if not project.in_library:
+            found -= {k.value for k in library.LIBRARY_KINDS}
+            if project.added_mid_year:
+                found.add(DocumentKind.BUDGET_ADJUSTMENT.value)
+            return found
+        found.add(DocumentKind.BUDGET_ADJUSTMENT.value)
+        adjusting = [d for d in documents.get(adjustment, []) if d.state != "final"]
+        if not adjusting:
+            found.add(adjustment)
+        assessing = [d for d in documents.get(ex_ante, []) if d.state != "final"]
+        if any(major_change(d) for d in adjusting) and not assessing:
+            found.add(ex_ante)
+        return found
 
     def is_action_allowed(self, name):
         if name in ("designate_key", "withdraw_key"):

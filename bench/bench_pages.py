@@ -28,7 +28,7 @@ def make_documents(staff, fy_id, n, prefix):
         project = Project(name=f"{prefix}{i}", unit_id=staff.unit_id, fiscal_year_id=fy_id)
         db.session.add(project)
         db.session.flush()
-        documents.create_document("monitoring", actor=staff, project=project, data={})
+        documents.create_document("performance_targets", actor=staff, project=project, data={})
 
 
 def main() -> None:

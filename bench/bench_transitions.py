@@ -19,13 +19,15 @@ def main() -> None:
         users = {u.username: u for u in db.session.scalars(select(User))}
         staff = users["guihua"]
         fy_id = db.session.scalar(select(Project.fiscal_year_id).where(Project.unit_id == staff.unit_id))
-        data = complete_data("monitoring")
+        data = complete_data("performance_targets")
         ids = []
         for i in range(COUNT):
             project = Project(name=f"压测项目{i}", unit_id=staff.unit_id, fiscal_year_id=fy_id)
             db.session.add(project)
             db.session.flush()
-            ids.append(documents.create_document("monitoring", actor=staff, project=project, data=data).id)
+            ids.append(
+                documents.create_document("performance_targets", actor=staff, project=project, data=data).id
+            )
         headers = {"Authorization": f"Bearer {create_token(staff, actor=staff)}"}
         db.session.commit()
     client = app.test_client()

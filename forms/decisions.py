@@ -4,6 +4,7 @@ from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from forms.base import AppForm
+from zyperf.services.guards import CONCLUSIONS
 from zyperf.services.workflow import MAX_COMMENT
 
 
@@ -15,7 +16,7 @@ class TransitionForm(AppForm):
     )
     conclusion = SelectField(
         "市财政局评审结论",
-        choices=[("", "（不适用）"), ("予以支持", "予以支持"), ("不予支持", "不予支持")],
+        choices=[("", "（不适用）"), *((c, c) for c in CONCLUSIONS)],
         default="",
     )
 

@@ -84,31 +84,44 @@ class IndicatorTableField(_TableField):
 
     def raw_value(self):
         """Posted rows; where the promise is carried, its columns come from the stored rows (the page
-        shows them as text, not inputs), and the service checks that nothing changed them."""
+        shows them as text, not inputs), and the service checks that nothing changed them. Carried
+        rows are all kept, even while nothing is entered in them yet."""
         stored = self.object_data
+        posted = getattr(self, "posted_rows", None)
+        data = posted if posted is not None else self.data
         if (
             not getattr(self._form, "carried", False)
             or not isinstance(stored, list)
-            or not isinstance(self.data, list)
+            or not isinstance(data, list)
         ):
             return self.data
+        if posted is not None:
+            self.positions = self.posted_positions  # figures go back to every posted row
         return [
             {**{c: old.get(c) for c in indicators.CARRIED}, **row} if isinstance(row, dict) else row
-            for old, row in zip(stored, self.data, strict=False)
-        ] + self.data[len(stored) :]
+            for old, row in zip(stored, data, strict=False)
+        ] + data[len(stored) :]
 
     def from_formdata(self, formdata):
         cells = self._cells(formdata)
         if "__json__" in cells:
             return cells["__json__"]
-        rows, self.positions = [], []
+        posted = []
         for index, row in sorted(cells.items(), key=lambda item: int(item[0])):
             if "causes" in row and not isinstance(row["causes"], list):
                 row["causes"] = [row["causes"]] if row["causes"] else []
-            if any(str(v).strip() for k, v in row.items() if k != "causes") or row.get("causes"):
-                rows.append(row)
-                self.positions.append(int(index))
-        return rows
+            posted.append((int(index), row))
+        # The form learns it carries only after processing, so raw_value decides which rows count;
+        # here a blank new row is the widget's empty line, not an indicator.
+        self.posted_rows = [row for _, row in posted]
+        self.posted_positions = [index for index, _ in posted]
+        kept = [
+            (i, r)
+            for i, r in posted
+            if any(str(v).strip() for k, v in r.items() if k != "causes") or r.get("causes")
+        ]
+        self.positions = [index for index, _ in kept]
+        return [row for _, row in kept]
 
     def __call__(self, **kwargs):
         form = self._form
@@ -116,7 +129,8 @@ class IndicatorTableField(_TableField):
         mode = indicators.mode(self.spec)
         columns = indicators.columns(self.spec)
         shown = [c for c in columns if c not in ("score_by",)]
-        rows = [r for r in (self.data if isinstance(self.data, list) else []) if isinstance(r, dict)]
+        data = self.raw_value() if carried else self.data
+        rows = [r for r in (data if isinstance(data, list) else []) if isinstance(r, dict)]
         if not carried:
             rows = rows + [{}] * self.BLANK_ROWS
         head = Markup("").join(

@@ -6,11 +6,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from zyperf.domain import indicators, tables
+from tests import steps
+from zyperf.domain import indicators, stages, tables
 from zyperf.domain.figures import EXANTE_ASPECTS
 from zyperf.extensions import db
-from zyperf.models import DocumentKind, FiscalYear, FormDefinition, StageDocument
-from zyperf.services import definitions, document_data
+from zyperf.models import DocumentKind, FiscalYear, FormDefinition, Project, StageDocument
+from zyperf.services import definitions, document_data, documents, workflow
 
 
 def indicator_rows(field: dict) -> list[dict]:
@@ -134,3 +135,86 @@ def complete_document_data(document: StageDocument) -> dict:
         elif value in (None, "", [], {}):
             data[key] = value_for(field, document.template_family)
     return data
+
+
+def push(document: StageDocument, steps, bureau) -> StageDocument:
+    """Take the document through (action, username) steps with the services, committing each."""
+    for action, username in steps:
+        workflow.apply(document, action, actor=bureau[username], expected_version=document.version)
+        db.session.commit()
+    return document
+
+
+def unit_chain(unit_code: str) -> tuple[tuple[str, str], ...]:
+    """Submit and the three approvals of a project stage of 规划科 or 耕地保护科 (the staffed demo units)."""
+    return (
+        ("submit", unit_code),
+        ("approve", f"{unit_code}_head"),
+        ("approve", "deputy"),
+        ("approve", "finance"),
+    )
+
+
+def supportive_assessment(project: Project, bureau) -> StageDocument:
+    """A complete ex-ante assessment taken to the city bureau and back with 予以支持."""
+    unit = project.unit.code
+    assessment = documents.create_document(
+        "ex_ante_assessment",
+        actor=bureau[unit],
+        project=project,
+        data=complete_data("ex_ante_assessment", project.fiscal_year.year)
+        | {"requested_amount": str(project.total_amount), "suggested_amount": str(project.total_amount)},
+    )
+    steps.run(assessment, bureau, (*steps.to_city(unit), ("finance", "record_review")), conclusion="予以支持")
+    db.session.commit()
+    return assessment
+
+
+def into_library(project: Project, bureau) -> StageDocument:
+    """The project's targets, complete, taken to final (after a supportive ex-ante assessment where
+    the project needs one): the project enters the library (入库)."""
+    if project.needs_ex_ante:
+        supportive_assessment(project, bureau)
+    staff = bureau[project.unit.code]
+    targets = documents.create_document(
+        "performance_targets",
+        actor=staff,
+        project=project,
+        data=complete_data("performance_targets", project.fiscal_year.year),
+    )
+    db.session.commit()
+    return push(targets, unit_chain(project.unit.code), bureau)
+
+
+GENERIC_KIND = "rectification"  # generic form tests need a kind: this one's own fields are appended
+
+
+def with_kind_fields(fields: list[dict], kind: str = GENERIC_KIND) -> list[dict]:
+    """`fields`, then the fields `kind`'s figures and exports read (zyperf.domain.stages.KIND_FIELDS),
+    each as plain as its type allows: a definition of `kind` must hold them."""
+    extra = {
+        "indicator_table": lambda: {"mode": stages.TABLE_MODES[kind]},
+        "fund_table": lambda: {"columns": sorted(stages.FUND_NEEDS[kind])},
+        "choice": lambda: {"choices": [["a", "甲"]]},
+    }
+    keys = {f.get("key") for f in fields if isinstance(f, dict)}
+    return fields + [
+        {"key": key, "label": key, "type": ftype} | extra.get(ftype, dict)()
+        for key, ftype in stages.KIND_FIELDS[kind].items()
+        if key not in keys
+    ]
+
+
+def library_project(unit_code: str, bureau) -> Project:
+    """A continuing 2026 project of the unit (no ex-ante assessment needed), in the library: its
+    targets complete and final, so monitoring and self-evaluation can start."""
+    project = next(
+        p
+        for p in db.session.scalars(
+            select(Project).where(Project.unit.has(code=unit_code)).order_by(Project.id)
+        )
+        if not p.needs_ex_ante and p.fiscal_year.year == 2026
+    )
+    if not project.in_library:
+        into_library(project, bureau)
+    return project

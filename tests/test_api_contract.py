@@ -106,13 +106,18 @@ def test_responses_validate_against_the_document(client, headers, bureau):
         "get",
     )
     project = db.session.scalar(select(Project).where(Project.name == "契约测试项目"))
-    doc = client.post(
+    outside = client.post(
         "/api/v1/documents", json={"project_id": project.id, "kind": "monitoring"}, headers=staff
+    )
+    assert outside.status_code == 422 and "尚未入库" in outside.json["error"]["message"]
+    validate(outside, "/documents", "post")
+    doc = client.post(
+        "/api/v1/documents", json={"project_id": project.id, "kind": "performance_targets"}, headers=staff
     )
     validate(doc, "/documents", "post")
     validate(
         client.post(
-            "/api/v1/documents", json={"project_id": project.id, "kind": "monitoring"}, headers=staff
+            "/api/v1/documents", json={"project_id": project.id, "kind": "performance_targets"}, headers=staff
         ),
         "/documents",
         "post",
@@ -149,7 +154,13 @@ def test_state_cannot_be_set_except_by_a_transition(client, headers, bureau):
     )
     created = client.post(
         "/api/v1/documents",
-        json={"project_id": project.id, "kind": "monitoring", "state": "final", "version": 99, "data": {}},
+        json={
+            "project_id": project.id,
+            "kind": "performance_targets",
+            "state": "final",
+            "version": 99,
+            "data": {},
+        },
         headers=staff,
     )
     assert created.status_code == 201 and created.json["state"] == "draft" and created.json["version"] == 1

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
+from tests.filling import into_library
 from tests.test_workflow_api import continuing_project
 from zyperf.api.openapi import SPEC
 from zyperf.extensions import db
@@ -60,6 +61,7 @@ def test_every_operation_answers_within_its_schema(app, bureau, username):
     headers = {"Authorization": f"Bearer {create_token(user, actor=user)}"}
     staff = bureau["guihua"]
     project = continuing_project("guihua")
+    into_library(project, bureau)
     document = documents.create_document("monitoring", actor=staff, project=project)
     db.session.commit()
     real_ids = {"project": project.id, "document": document.id}

@@ -72,7 +72,9 @@ def test_attachment_of_another_document_cannot_be_reached(client_for, bureau):
     upload(staff, doc, "a.pdf", b"%PDF")
     row = db.session.scalar(select(Attachment))
     other = documents.create_document(
-        "monitoring", actor=bureau["guihua"], project=db.session.get(Project, current(doc.id).project_id)
+        "performance_targets",
+        actor=bureau["guihua"],
+        project=db.session.get(Project, current(doc.id).project_id),
     )
     db.session.commit()
     assert staff.get(f"/documents/{other.id}/attachments/{row.id}").status_code == 404

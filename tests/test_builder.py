@@ -7,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from forms.base import AppForm
 from forms.builder import _FORM_CACHE, build_stage_form
+from tests.filling import with_kind_fields
 from zyperf.extensions import db
 from zyperf.models import FiscalYear
 from zyperf.services import definitions as defs
@@ -44,10 +45,15 @@ def test_cached_published_definition_gives_the_same_class(bureau):
 def test_draft_edits_are_never_served_stale(bureau, administrator):
     fy = db.session.scalar(select(FiscalYear).where(FiscalYear.year == 2026))
     draft = defs.create_draft(
-        "budget_adjustment", fy, [{"key": "a", "label": "甲", "type": "text"}], actor=administrator
+        "rectification",
+        fy,
+        with_kind_fields([{"key": "a", "label": "甲", "type": "text"}]),
+        actor=administrator,
     )
     first = build_stage_form(draft)
-    defs.update_draft(draft, [{"key": "b", "label": "乙", "type": "integer"}], actor=administrator)
+    defs.update_draft(
+        draft, with_kind_fields([{"key": "b", "label": "乙", "type": "integer"}]), actor=administrator
+    )
     second = build_stage_form(draft)
     assert second is not first and hasattr(second, "b") and not hasattr(second, "a")
     assert len(_FORM_CACHE) <= 256
@@ -119,17 +125,19 @@ def test_conditions_choices_and_yes_no_in_forms(app, bureau):
     assert form.errors["truthfulness"] == ["请填写真实性声明：本单位对整改报告内容的真实性负责"]
     fy = db.session.scalar(select(FiscalYear).where(FiscalYear.year == 2026))
     conditional = defs.create_draft(
-        "budget_adjustment",
+        "rectification",
         fy,
-        [
-            {"key": "rate", "label": "执行率（%）", "type": "percent"},
-            {
-                "key": "why",
-                "label": "原因",
-                "type": "long_text",
-                "condition": {"required_if": {"field": "rate", "op": "<", "value": 90}},
-            },
-        ],
+        with_kind_fields(
+            [
+                {"key": "rate", "label": "执行率（%）", "type": "percent"},
+                {
+                    "key": "why",
+                    "label": "原因",
+                    "type": "long_text",
+                    "condition": {"required_if": {"field": "rate", "op": "<", "value": 90}},
+                },
+            ]
+        ),
         actor=None,
     )
     ok, form = post(app, build_stage_form(conditional), {"rate": "85"})

@@ -85,13 +85,14 @@ def test_create_user_refuses_bad_input(app, bureau):
 
 
 def test_apply_goes_through_the_workflow(app, bureau):
-    from tests.filling import complete_data
+    from tests.filling import complete_data, into_library
     from zyperf.models import StageDocument
     from zyperf.services import documents
 
     project = db.session.scalar(
         select(Project).where(Project.name == "耕地保护补偿资金", Project.fiscal_year.has(year=2026))
     )
+    into_library(project, bureau)
     doc = documents.create_document(
         "monitoring", actor=bureau["gengdi"], project=project, data=complete_data("monitoring")
     )

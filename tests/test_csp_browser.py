@@ -6,10 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import browser_login as login
-from tests.filling import complete_data
-from tests.test_workflow_api import continuing_project
+from tests.filling import complete_document_data, library_project
 from zyperf.extensions import db
-from zyperf.models import User
+from zyperf.models import Project, User
 from zyperf.services import definitions as defs
 from zyperf.services import documents, workflow
 from zyperf.services import projects as project_service
@@ -59,10 +58,12 @@ def visit(page, base: str, path: str) -> None:
 def documents_to_show(bureau):
     """A performance-targets draft (an indicator table) and a submitted monitoring document."""
     staff = bureau["guihua"]
-    project = continuing_project("guihua")
-    targets = documents.create_document("performance_targets", actor=staff, project=project)
-    monitoring = documents.create_document(
-        "monitoring", actor=staff, project=project, data=complete_data("monitoring")
+    project = library_project("guihua", bureau)
+    drafting = db.session.scalar(select(Project).where(Project.name == "中心城区控制性详细规划修编"))
+    targets = documents.create_document("performance_targets", actor=staff, project=drafting)
+    monitoring = documents.create_document("monitoring", actor=staff, project=project)
+    documents.edit_document(
+        monitoring, actor=staff, data=complete_document_data(monitoring), expected_version=monitoring.version
     )
     workflow.apply(monitoring, "submit", actor=staff, expected_version=monitoring.version)
     db.session.commit()

@@ -10,6 +10,7 @@ import pytest
 from filling import value_for
 from sqlalchemy import func, select
 
+from tests.filling import into_library
 from zyperf.extensions import db
 from zyperf.models import AuditEntry, FiscalYear, FormDefinition, IndicatorCategory, Project, StageDocument
 from zyperf.services import definitions as defs
@@ -366,7 +367,7 @@ def test_new_draft_from_published_bumps_version(admin_client, draft):
     assert f'id="definition-{draft.id}"' in page
 
 
-def test_delete_unused_draft_and_refuse_one_in_use(admin_client, draft, section_staff):
+def test_delete_unused_draft_and_refuse_one_in_use(admin_client, draft, section_staff, bureau):
     other = admin_client.post(f"{BASE}/{published().id}/new-draft")
     other_id = int(other.headers["Location"].rstrip("/").split("/")[-1])
     assert admin_client.post(f"{BASE}/{other_id}/delete").status_code == 303
@@ -374,10 +375,9 @@ def test_delete_unused_draft_and_refuse_one_in_use(admin_client, draft, section_
 
     # A document filled with this draft's kind, year and version keeps it alive.
     project = db.session.scalar(
-        select(Project).where(
-            Project.unit_id == section_staff.unit_id, Project.fiscal_year_id == draft.fiscal_year_id
-        )
+        select(Project).where(Project.name == "国土空间规划“一张图”实施监督信息系统运维")
     )
+    into_library(project, bureau)
     document = document_service.create_document("monitoring", actor=section_staff, project=project)
     document.form_version = draft.version  # test setup: pin the document to the draft's version
     db.session.commit()

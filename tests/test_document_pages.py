@@ -4,9 +4,10 @@ import re
 
 from sqlalchemy import select
 
-from tests.filling import complete_data
+from tests.filling import complete_data, into_library, push, unit_chain
 from zyperf.extensions import db
 from zyperf.models import Project, StageDocument
+from zyperf.services import documents
 
 
 def continuing_project():
@@ -53,9 +54,14 @@ def current(doc_id):
 def test_staff_to_finance_through_pages(client_for, bureau):
     staff = client_for(bureau["guihua"])
     project = continuing_project()
+    into_library(project, bureau)
     created = staff.post("/documents/new", data={"project_id": project.id, "kind": "monitoring"})
     assert created.status_code == 303
-    doc = db.session.scalar(select(StageDocument).where(StageDocument.project_id == project.id))
+    doc = db.session.scalar(
+        select(StageDocument).where(
+            StageDocument.project_id == project.id, StageDocument.kind == "monitoring"
+        )
+    )
     doc_id = doc.id
     form_page = staff.get(f"/documents/{doc_id}/edit").get_data(as_text=True)
     assert 'name="funds-fiscal-executed"' in form_page
@@ -187,7 +193,8 @@ def test_project_page_lists_its_stages_and_starts_them(client_for, bureau):
     staff = client_for(bureau["guihua"])
     project = continuing_project()
     html = staff.get(f"/projects/details/?id={project.id}").get_data(as_text=True)
-    assert "新建绩效目标" in html and "新建绩效监控" in html
+    assert "新建绩效目标" in html and "待编制绩效目标" in html
+    assert "新建绩效监控" not in html and "新建预算调整" not in html  # library kinds wait for 入库
     assert "新建事前绩效评估" not in html  # a continuing project needs none
     assert "新建绩效目标调整" not in html  # only from approved targets
     assert (
@@ -197,14 +204,30 @@ def test_project_page_lists_its_stages_and_starts_them(client_for, bureau):
         == 303
     )
     html = staff.get(f"/projects/details/?id={project.id}").get_data(as_text=True)
-    assert "新建绩效目标<" not in html and "草稿" in html
+    assert "新建绩效目标<" not in html and "草稿" in html and "绩效目标待填报送审" in html
     # The head sees the stages but may start none.
     head_html = (
         client_for(bureau["guihua_head"]).get(f"/projects/details/?id={project.id}").get_data(as_text=True)
     )
     assert "草稿" in head_html and "新建" not in head_html.split('id="project-documents"')[1]
     major = db.session.scalar(select(Project).where(Project.name == "村级国土空间规划编制"))
-    assert "新建事前绩效评估" in staff.get(f"/projects/details/?id={major.id}").get_data(as_text=True)
+    major_html = staff.get(f"/projects/details/?id={major.id}").get_data(as_text=True)
+    assert "新建事前绩效评估" in major_html and "待事前评估结论" in major_html
+    # In the library: monitoring, evaluation, adjustments (any number) may start.
+    targets = db.session.scalar(select(StageDocument).where(StageDocument.project_id == project.id))
+    documents.edit_document(
+        targets,
+        actor=bureau["guihua"],
+        data=complete_data("performance_targets"),
+        expected_version=targets.version,
+    )
+    db.session.commit()
+    push(targets, unit_chain("guihua"), bureau)
+    html = staff.get(f"/projects/details/?id={project.id}").get_data(as_text=True)
+    standing = html.split('id="project-standing"')[1].split("</div>")[0]
+    assert "已入库" in standing
+    for kind in ("绩效监控", "项目支出绩效自评", "预算调整", "绩效目标调整"):
+        assert f"新建{kind}" in html, kind
 
 
 def test_department_evaluation_is_finances_and_goes_to_the_principal(client_for, bureau):
@@ -247,7 +270,7 @@ def test_bulk_approval_reports_each_document(client_for, bureau):
     for name in ("中心城区控制性详细规划修编", "国土空间规划“一张图”实施监督信息系统运维"):
         project = db.session.scalar(select(Project).where(Project.name == name))
         doc = documents.create_document(
-            "monitoring", actor=staff, project=project, data=complete_data("monitoring")
+            "ex_ante_assessment", actor=staff, project=project, data=complete_data("ex_ante_assessment")
         )
         workflow.apply(doc, "submit", actor=staff, expected_version=doc.version)
         made.append(doc)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from tests.filling import with_kind_fields
 from zyperf.domain import carried, indicators, stages, tables
 from zyperf.domain.definition import check_definition
 from zyperf.domain.patterns import full_match, pattern_problem
@@ -136,12 +137,14 @@ def test_hostile_patterns_run_in_linear_time_or_are_refused():
 
 def test_definition_problems_name_the_option():
     problems = check_definition(
-        [
-            {"key": "t", "label": "文", "type": "text", "pattern": "(a)\\1"},
-            {"key": "n", "label": "数", "type": "integer", "min": 5, "max": 1},
-            {"key": "c", "label": "算", "type": "computed", "formula": "nope"},
-        ],
-        "budget_adjustment",
+        with_kind_fields(
+            [
+                {"key": "t", "label": "文", "type": "text", "pattern": "(a)\\1"},
+                {"key": "n", "label": "数", "type": "integer", "min": 5, "max": 1},
+                {"key": "c", "label": "算", "type": "computed", "formula": "nope"},
+            ]
+        ),
+        "rectification",
     )
     assert [(p.key, p.option) for p in problems] == [("t", "pattern"), ("n", "min"), ("c", "formula")]
     missing = check_definition([{"key": "a", "label": "甲", "type": "text"}], "monitoring")

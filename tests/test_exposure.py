@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.filling import complete_data
-from tests.test_workflow_api import bearer, continuing_project
+from tests.filling import complete_data, library_project
+from tests.test_workflow_api import bearer
 from zyperf.extensions import db
 from zyperf.models import AuditEntry, Role, StageDocument
 from zyperf.security import CONTENT_SECURITY_POLICY
@@ -28,7 +28,7 @@ def business_and_configuration_events(bureau):
         fiscal_year=project_service.current_fiscal_year(),
         values={"name": SECRET_PROJECT, "fiscal_amount": "88.00"},
     )
-    doc = documents.create_document("monitoring", actor=staff, project=continuing_project("guihua"))
+    doc = documents.create_document("monitoring", actor=staff, project=library_project("guihua", bureau))
     documents.edit_document(doc, actor=staff, data=complete_data("monitoring"), expected_version=doc.version)
     workflow.apply(doc, "submit", actor=staff, expected_version=doc.version)
     workflow.apply(doc, "return", actor=head, expected_version=doc.version, comment=SECRET_COMMENT)
@@ -67,7 +67,7 @@ def test_405_says_which_methods_are_allowed(client, bureau):
 
 def test_nothing_a_logged_in_user_sees_is_cached(client, client_for, bureau):
     doc = documents.create_document(
-        "monitoring", actor=bureau["guihua"], project=continuing_project("guihua")
+        "monitoring", actor=bureau["guihua"], project=library_project("guihua", bureau)
     )
     db.session.commit()
     staff = client_for(bureau["guihua"])
@@ -107,7 +107,7 @@ def pages_of(bureau, doc: StageDocument) -> dict[str, list[str]]:
 
 def test_no_page_carries_an_inline_script(client, client_for, bureau):
     doc = documents.create_document(
-        "monitoring", actor=bureau["guihua"], project=continuing_project("guihua")
+        "monitoring", actor=bureau["guihua"], project=library_project("guihua", bureau)
     )
     db.session.commit()
     seen = 0

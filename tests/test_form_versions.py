@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from tests.filling import complete_data
+from tests.filling import complete_data, into_library
 from zyperf.errors import InvalidTransition
 from zyperf.extensions import db
 from zyperf.models import FiscalYear, Project
@@ -30,6 +30,7 @@ def publish_v2_with_required_field(administrator):
 
 def test_old_document_keeps_v1_and_moves_only_explicitly(bureau, client_for):
     staff, admin = bureau["guihua"], bureau["admin"]
+    into_library(guihua_project(), bureau)
     data = complete_data("monitoring") | {"planned_progress": "60"}
     old = documents.create_document("monitoring", actor=staff, project=guihua_project(), data=data)
     db.session.commit()
@@ -55,6 +56,7 @@ def test_old_document_keeps_v1_and_moves_only_explicitly(bureau, client_for):
 
 def test_new_documents_take_the_newest_version(bureau):
     staff = bureau["guihua"]
+    into_library(guihua_project(), bureau)
     publish_v2_with_required_field(bureau["admin"])
     doc = documents.create_document("monitoring", actor=staff, project=guihua_project(), data={})
     db.session.commit()

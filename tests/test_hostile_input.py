@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import func, select
 
-from tests.filling import complete_data
+from tests.filling import complete_data, into_library, library_project
 from tests.test_attachments import assessment, current, upload
 from tests.test_workflow_api import bearer, continuing_project
 from zyperf.extensions import db
@@ -136,6 +136,7 @@ def test_document_fields_of_the_wrong_type_are_400(client, bureau):
     ):
         response = client.post("/api/v1/documents", json=body, headers=staff)
         assert response.status_code == 400 and field in response.json["error"]["fields"], body
+    into_library(project, bureau)
     doc = documents.create_document("monitoring", actor=bureau["guihua"], project=project)
     db.session.commit()
     for body in (
@@ -181,7 +182,7 @@ def test_lone_surrogate_is_refused_and_nothing_stored(client, bureau):
 
 def test_lone_surrogate_already_stored_does_not_break_pages(client_for, bureau):
     staff = bureau["guihua"]
-    doc = documents.create_document("monitoring", actor=staff, project=continuing_project("guihua"))
+    doc = documents.create_document("monitoring", actor=staff, project=library_project("guihua", bureau))
     db.session.flush()
     # Written before the boundary refused it: straight into the JSON columns, as the old API did.
     doc.data = {"deviation_reason": "进度\ud800"}
@@ -263,7 +264,7 @@ def test_nul_bytes_are_refused_everywhere_on_both_databases(client, client_for, 
     assert client_for(staff).get("/documents/?q=%00").status_code == 400
     assert client_for(bureau["finance"]).get("/projects/?search=%00").status_code == 400
     assert db.session.scalar(select(Project).where(Project.name.like("名称%"))) is None
-    doc = documents.create_document("monitoring", actor=staff, project=continuing_project("guihua"))
+    doc = documents.create_document("monitoring", actor=staff, project=library_project("guihua", bureau))
     db.session.commit()
     comment = client.post(
         f"/api/v1/documents/{doc.id}/transitions",
@@ -283,7 +284,7 @@ def test_control_characters_in_configuration_text_are_refused(client_for, bureau
 
 def test_api_comments_are_capped_like_the_pages(client, bureau):
     staff, head = bureau["guihua"], bureau["guihua_head"]
-    doc = documents.create_document("monitoring", actor=staff, project=continuing_project("guihua"))
+    doc = documents.create_document("monitoring", actor=staff, project=library_project("guihua", bureau))
     db.session.commit()
     documents.edit_document(doc, actor=staff, data=complete_data("monitoring"), expected_version=doc.version)
     workflow.apply(doc, "submit", actor=staff, expected_version=doc.version)

@@ -12,7 +12,7 @@ from zyperf.models import ListView, Project
 from zyperf.services import documents, listviews
 
 
-def make_docs(bureau, n, kind="monitoring", prefix="列表项目"):
+def make_docs(bureau, n, kind="performance_targets", prefix="列表项目"):
     staff = bureau["guihua"]
     fy_id = db.session.scalar(select(Project.fiscal_year_id).where(Project.name == "村级国土空间规划编制"))
     made = []
@@ -49,10 +49,13 @@ def test_default_list_then_configured_per_role_and_kind(client_for, bureau):
     assert headers(staff.get("/documents/").get_data(as_text=True)) == listviews.ListConfig().columns
     save(bureau["admin"], role="staff", columns=["project", "state"])
     save(
-        bureau["admin"], kind="monitoring", role="staff", columns=["project_code", "project", "form_version"]
+        bureau["admin"],
+        kind="performance_targets",
+        role="staff",
+        columns=["project_code", "project", "form_version"],
     )
     assert headers(staff.get("/documents/").get_data(as_text=True)) == ["project", "state"]
-    assert headers(staff.get("/documents/?kind=monitoring").get_data(as_text=True)) == [
+    assert headers(staff.get("/documents/?kind=performance_targets").get_data(as_text=True)) == [
         "project_code",
         "project",
         "form_version",
@@ -150,7 +153,7 @@ def test_list_page_query_count_is_constant(client_for, bureau):
 
     make_docs(bureau, 3)
     small = count()
-    make_docs(bureau, 40, kind="self_evaluation", prefix="更多项目")
+    make_docs(bureau, 40, kind="rectification", prefix="更多项目")
     assert count() == small
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event, select
 
 from tests import steps
-from tests.filling import complete_data
+from tests.filling import complete_data, into_library
 from tests.test_workflow_api import bearer
 from zyperf.extensions import db
 from zyperf.models import AuditEntry, Project, ResultDecision, Role, StageDocument
@@ -41,6 +41,8 @@ def final_self_evaluation(bureau, name, unit, actual, grade, score) -> StageDocu
     rows = data["indicators"]
     rows[0] |= {"actual": actual, "reason": "" if actual == "20" else "部分村庄规划未完成"}
     rows[1] |= {"grade": grade, "score_entered": score, "reason": "" if score == "45" else "效果尚未完全显现"}
+    if not project(name).in_library:
+        into_library(project(name), bureau)
     doc = documents.create_document("self_evaluation", actor=bureau[unit], project=project(name), data=data)
     steps.run(doc, bureau, (*steps.to_city(unit), ("finance", "record_review")), conclusion="审核通过")
     db.session.commit()

@@ -5,10 +5,12 @@ judgment on the record."""
 import pytest
 from sqlalchemy import select
 
+from tests.filling import into_library
 from tests.test_workflow_api import bearer
 from zyperf.extensions import db
 from zyperf.models import DocumentEvent, Project, StageDocument
 from zyperf.services import documents, workflow
+from zyperf.services.projects import create_project
 
 E2_ROWS = [
     {"level1": "成本指标", "level2": "经济成本指标", "level3": "单村规划编制成本", "nature": "≤",
@@ -330,7 +332,13 @@ def test_a_settings_change_after_submission_is_shown_never_applied(client, clien
         "0.6333"
     )
     # A new document of the year computes with the new month: 190 × 12 ≥ 300 × 7.
-    other = db.session.scalar(select(Project).where(Project.name == "中心城区控制性详细规划修编"))
+    other = create_project(
+        actor=bureau["guihua"],
+        unit=bureau["guihua"].unit,
+        fiscal_year=targets.fiscal_year,
+        values={"name": "月份变更后的项目", "fiscal_amount": "300"},
+    )
+    into_library(other, bureau)
     new = client.post(
         "/api/v1/documents", json={"project_id": other.id, "kind": "monitoring"}, headers=staff
     ).json

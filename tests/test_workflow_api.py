@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from tests import steps
 from tests.conftest import PG_URL
-from tests.filling import complete_data
+from tests.filling import complete_data, into_library
 from zyperf.extensions import db
 from zyperf.models import DocumentEvent, Project, StageDocument
 from zyperf.services.accounts import create_token
@@ -37,6 +37,13 @@ def parallel_statuses(app, count: int, method: str, path: str, **kwargs) -> list
     for thread in threads:
         thread.join(timeout=60)
     return statuses
+
+
+def library_project(unit_code, bureau):
+    """A project that needs no ex-ante assessment, its targets final: in the library."""
+    project = continuing_project(unit_code)
+    into_library(project, bureau)
+    return project
 
 
 def continuing_project(unit_code):
@@ -87,6 +94,7 @@ def test_journey_targets_through_four_steps(client, bureau):
         ("guihua_head", "approve"),
         ("deputy", "approve"),
         ("finance", "approve"),
+        ("finance", "in_library"),  # final targets put the project in the library (入库)
     ]
     # Approved targets are locked.
     locked = client.patch(
@@ -138,7 +146,7 @@ def test_target_adjustment_makes_a_new_revision_and_keeps_the_old(client, bureau
 
 def test_stale_edit_is_409_and_data_unchanged(client, bureau):
     staff = bearer(bureau["guihua"])
-    project = continuing_project("guihua")
+    project = library_project("guihua", bureau)
     doc = client.post(
         "/api/v1/documents",
         json={"project_id": project.id, "kind": "monitoring", "data": {"deviation_reason": "1"}},
@@ -164,7 +172,7 @@ def test_stale_edit_is_409_and_data_unchanged(client, bureau):
 
 def test_other_units_document_is_404_everywhere(client, bureau):
     staff, other = bearer(bureau["guihua"]), bearer(bureau["gengdi"])
-    project = continuing_project("guihua")
+    project = library_project("guihua", bureau)
     doc = client.post(
         "/api/v1/documents",
         json={"project_id": project.id, "kind": "monitoring", "data": {"deviation_reason": "1"}},
@@ -256,7 +264,7 @@ def test_worklist_and_query_count(client, bureau):
             db.session.add(project)
             db.session.flush()
             doc = documents.create_document(
-                "monitoring", actor=staff, project=project, data=complete_data("monitoring")
+                "performance_targets", actor=staff, project=project, data=complete_data("performance_targets")
             )
             workflow.apply(doc, "submit", actor=staff, expected_version=doc.version)
         db.session.commit()
@@ -288,7 +296,7 @@ def test_ten_parallel_approvals_one_wins(app, bureau):
     from zyperf.services import documents, workflow
 
     staff = bureau["guihua"]
-    project = continuing_project("guihua")
+    project = library_project("guihua", bureau)
     doc = documents.create_document(
         "monitoring", actor=staff, project=project, data=complete_data("monitoring")
     )
@@ -316,7 +324,7 @@ def test_ten_parallel_approvals_one_wins(app, bureau):
 
 def test_drafts_may_be_incomplete_but_submission_names_what_is_missing(client, bureau):
     staff = bearer(bureau["guihua"])
-    project = continuing_project("guihua")
+    project = library_project("guihua", bureau)
     doc = client.post(
         "/api/v1/documents",
         json={"project_id": project.id, "kind": "monitoring", "data": {"deviation_reason": "先存草稿"}},
@@ -361,7 +369,7 @@ def test_drafts_may_be_incomplete_but_submission_names_what_is_missing(client, b
 
 def test_formula_and_html_text_is_stored_as_plain_text(client, bureau):
     staff = bearer(bureau["guihua"])
-    project = continuing_project("guihua")
+    project = library_project("guihua", bureau)
     hostile = '=HYPERLINK("http://x")<script>alert(1)</script>'
     doc = client.post(
         "/api/v1/documents",
@@ -372,18 +380,21 @@ def test_formula_and_html_text_is_stored_as_plain_text(client, bureau):
 
 
 def test_worklist_due_dates_and_overdue(app, bureau):
-    from datetime import date
+    from datetime import date, timedelta
 
     from zyperf.services import documents, workflow
     from zyperf.services.worklist import outstanding_by_unit, worklist
 
     staff, head = bureau["guihua"], bureau["guihua_head"]
-    project = continuing_project("guihua")
+    project = library_project("guihua", bureau)
+    # A deadline still ahead: the document follows its year's deadline (a late one: test_rounds).
+    project.fiscal_year.monitoring_due = date.today() + timedelta(days=30)
     doc = documents.create_document(
         "monitoring", actor=staff, project=project, data=complete_data("monitoring")
     )
     workflow.apply(doc, "submit", actor=staff, expected_version=doc.version)
     db.session.commit()
+    assert doc.due_on is None
     due = project.fiscal_year.monitoring_due
     before = worklist(head, today=date(due.year, due.month, 1))
     assert [(i.document.id, i.due, i.overdue) for i in before] == [(doc.id, due, False)]
@@ -416,7 +427,7 @@ def test_rectification_needs_the_truthfulness_declaration(bureau):
 
 @pytest.mark.skipif(not PG_URL, reason="real parallel requests need PostgreSQL")
 def test_parallel_creation_of_one_document_one_wins(app, bureau):
-    project_id = continuing_project("guihua").id
+    project_id = library_project("guihua", bureau).id
     statuses = parallel_statuses(
         app,
         6,

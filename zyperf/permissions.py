@@ -35,6 +35,10 @@ class Action(StrEnum):
     EXPORT = "export"
     VIEW_OUTSTANDING = "view_outstanding"
     DESIGNATE_KEY_MONITORING = "designate_key_monitoring"
+    VIEW_ROUNDS = "view_rounds"
+    OPEN_ROUND = "open_round"
+    DECIDE_HANDLING = "decide_handling"
+    ACKNOWLEDGE_HANDLING = "acknowledge_handling"
     USE_ADMIN = "use_admin"
     MANAGE_USERS = "manage_users"
     MANAGE_SETTINGS = "manage_settings"
@@ -233,6 +237,28 @@ def can_decide_results(user: User, obj=None) -> bool:
     return user.has_role(Role.FINANCE)
 
 
+def can_view_rounds(user: User, obj=None) -> bool:
+    """The rounds, their progress by unit and the monitored projects' classes: finance and the principal."""
+    return user.has_role(Role.FINANCE, Role.PRINCIPAL)
+
+
+def can_open_round(user: User, obj=None) -> bool:
+    """Finance pushes a stage down to the units (rules 二: 财务科负责牵头组织…绩效监控和绩效评价)."""
+    return user.has_role(Role.FINANCE)
+
+
+def can_decide_handling(user: User, project: Project | None = None) -> bool:
+    """Finance records the handling decided for a monitored project, for any unit."""
+    return user.has_role(Role.FINANCE) and (project is None or in_scope(user, project.unit_id))
+
+
+def can_acknowledge_handling(user: User, decision=None) -> bool:
+    """The unit's staff or head acknowledge an instruction to their own unit."""
+    if not user.has_role(Role.STAFF, Role.SECTION_HEAD):
+        return False
+    return decision is None or is_own_unit(user, decision.unit_id)
+
+
 def can_use_admin(user: User, obj=None) -> bool:
     """Admins configure the system; they hold no business approval rights."""
     return user.has_role(Role.ADMIN)
@@ -252,6 +278,10 @@ RULES: dict[Action, Callable[..., bool]] = {
     Action.EXPORT: can_export,
     Action.VIEW_OUTSTANDING: can_view_outstanding,
     Action.DESIGNATE_KEY_MONITORING: can_designate_key_monitoring,
+    Action.VIEW_ROUNDS: can_view_rounds,
+    Action.OPEN_ROUND: can_open_round,
+    Action.DECIDE_HANDLING: can_decide_handling,
+    Action.ACKNOWLEDGE_HANDLING: can_acknowledge_handling,
     Action.USE_ADMIN: can_use_admin,
     Action.MANAGE_USERS: can_manage_users,
     Action.MANAGE_SETTINGS: can_manage_settings,
@@ -268,6 +298,10 @@ DENIAL_MESSAGES = {
     Action.CREATE_DOCUMENT: "只有本科室（单位）经办人可以新建本单位项目的阶段文档（部门整体支出的目标、评价和整改报告由财务科新建）",
     Action.VIEW_RESULTS: "评价结果应用台账只对业务人员开放",
     Action.DECIDE_RESULTS: "评价结果应用决定由财务科记录",
+    Action.VIEW_ROUNDS: "监控与自评任务由财务科、局主要领导查看",
+    Action.OPEN_ROUND: "只有财务科可以下发绩效监控、绩效自评任务",
+    Action.DECIDE_HANDLING: "处置措施由财务科决定",
+    Action.ACKNOWLEDGE_HANDLING: "只有项目所在科室（单位）的经办人或负责人可以确认收到处置要求",
     Action.EDIT_DOCUMENT: "该文档当前状态下您不能修改：只有起草单位在草稿或退回状态下可以修改，已批复的绩效目标已锁定，需调整请发起「绩效目标调整」",
 }
 

@@ -60,6 +60,11 @@ GUARD_LABELS = {
     "truthfulness_declared": "已作真实性声明",
     "review_conclusion_given": "已选择评审结论",
     "form_checked": "财务科已完成规范性审核",
+    "mid_year_targets_final": "项目已入库（年中追加项目的绩效目标已批复）",
+    "within_budget": "调减、收回不超过当前预算",
+    "major_change_assessed": "目标重大变化已经绩效评估（予以支持）",
+    "key_monitoring_complete": "重点监控项目已填写计划进度",
+    "key_monitoring_reviewed": "重点监控项目已填写财务科审核意见",
 }
 
 
@@ -187,11 +192,26 @@ DEPARTMENT_REPORTS = (
 FINANCE_EDITS = {s: (frozenset({F}), Scope.ALL) for s in EDITING}
 
 
+def with_guard(
+    rows: tuple[Transition, ...], guard: str, action=DocumentAction.SUBMIT, target: State | None = None
+) -> tuple[Transition, ...]:
+    """The same rows, with one more guard on `action` (only the row reaching `target`, when given)."""
+    return tuple(
+        replace(r, guards=(*r.guards, guard))
+        if r.action is action and (target is None or r.target is target)
+        else r
+        for r in rows
+    )
+
+
 def with_submit_guard(rows: tuple[Transition, ...], guard: str) -> tuple[Transition, ...]:
     """The same rows, with one more guard on submission."""
-    return tuple(
-        replace(r, guards=(*r.guards, guard)) if r.action is DocumentAction.SUBMIT else r for r in rows
-    )
+    return with_guard(rows, guard)
+
+
+def on_final_approval(rows: tuple[Transition, ...], guard: str) -> tuple[Transition, ...]:
+    """The same rows, with one more guard on finance's final approval."""
+    return with_guard(rows, guard, DocumentAction.APPROVE, State.FINAL)
 
 
 WORKFLOWS: dict[DocumentKind, Workflow] = {
@@ -205,11 +225,33 @@ WORKFLOWS: dict[DocumentKind, Workflow] = {
         UNIT_EDITS,
     ),
     DocumentKind.TARGET_ADJUSTMENT: Workflow(
-        DocumentKind.TARGET_ADJUSTMENT, UNIT_REVIEW + FINANCE_FINAL, UNIT_EDITS
+        DocumentKind.TARGET_ADJUSTMENT,
+        # A major change (a reviewer's mark, or the amount beyond the year's ratio) waits for a
+        # supportive assessment made after 入库, on submission and again at finance's approval.
+        on_final_approval(
+            with_submit_guard(UNIT_REVIEW + FINANCE_FINAL, "major_change_assessed"), "major_change_assessed"
+        ),
+        UNIT_EDITS,
     ),
-    DocumentKind.MONITORING: Workflow(DocumentKind.MONITORING, UNIT_REVIEW + FINANCE_FINAL, UNIT_EDITS),
+    DocumentKind.MONITORING: Workflow(
+        DocumentKind.MONITORING,
+        # 重点监控 (the city bureau's designation): 计划进度 required, and finance's review on the record,
+        # i.e. finance's final approval carries its written opinion.
+        on_final_approval(
+            with_submit_guard(UNIT_REVIEW + FINANCE_FINAL, "key_monitoring_complete"),
+            "key_monitoring_reviewed",
+        ),
+        UNIT_EDITS,
+    ),
     DocumentKind.BUDGET_ADJUSTMENT: Workflow(
-        DocumentKind.BUDGET_ADJUSTMENT, UNIT_REVIEW + FINANCE_FINAL, UNIT_EDITS
+        DocumentKind.BUDGET_ADJUSTMENT,
+        on_final_approval(
+            with_submit_guard(
+                with_submit_guard(UNIT_REVIEW + FINANCE_FINAL, "mid_year_targets_final"), "within_budget"
+            ),
+            "within_budget",
+        ),
+        UNIT_EDITS,
     ),
     DocumentKind.SELF_EVALUATION: Workflow(
         DocumentKind.SELF_EVALUATION, UNIT_REVIEW + FINANCE_REPORTS, UNIT_EDITS

@@ -5,7 +5,7 @@ from flask import jsonify
 
 from zyperf.api import bp
 from zyperf.boundary import INT32_MAX, INT32_MIN
-from zyperf.models import DocumentKind
+from zyperf.models import ROUND_STAGES, DocumentKind
 from zyperf.services import results
 from zyperf.services.guards import CONCLUSIONS
 from zyperf.services.workflow import MAX_COMMENT
@@ -15,6 +15,7 @@ _str = {"type": "string"}
 _int = {"type": "integer"}
 _bool = {"type": "boolean"}
 _nullable_str = {"type": ["string", "null"]}
+_wanyuan = {"type": "string", "pattern": r"^\d+\.\d{2}$"}  # an amount in 万元, two decimals
 
 # What the boundary (zyperf.boundary) accepts, said where clients read it: 32-bit integers, text
 # without NUL or control characters (newline and tab only in multi-line text).
@@ -80,6 +81,11 @@ def _op(
     return op
 
 
+def _with(op: dict, status: str, response: dict) -> dict:
+    """The operation with one more documented response."""
+    return op | {"responses": {status: response} | op["responses"]}
+
+
 def _q(name: str, schema=_str) -> dict:
     return {"name": name, "in": "query", "required": False, "schema": schema}
 
@@ -121,6 +127,7 @@ SCHEMAS = {
         added_mid_year=_bool,
         amounts=_ref("Amounts"),
         needs_ex_ante=_bool,
+        in_library=_bool,
         documents={
             "type": "array",
             "items": _obj(["id", "kind", "state", "version"], id=_int, kind=_str, state=_str, version=_int),
@@ -254,6 +261,46 @@ SCHEMAS = {
     "FormCheckInput": _input(["comment", "version"], comment=_text(500, multiline=True), version=_version),
     "FormCheckResult": _obj(
         ["version", "form_check"], version=_int, form_check={"anyOf": [_ref("FormCheck"), {"type": "null"}]}
+    ),
+    "RoundInput": _input(["stage", "year"], stage={"enum": list(ROUND_STAGES)}, year=_int32),
+    "Round": _obj(
+        ["id", "stage", "year", "month", "due", "opened_at"],
+        id=_int,
+        stage={"enum": list(ROUND_STAGES)},
+        stage_label=_str,
+        year=_int,
+        month={"type": ["integer", "null"]},
+        due=_nullable_str,
+        opened_by=_nullable_str,
+        opened_at=_str,
+    ),
+    "RoundOpened": {"allOf": [_ref("Round"), _obj(["created", "existing"], created=_int, existing=_int)]},
+    "RoundProgress": {
+        "allOf": [
+            _ref("Round"),
+            _obj(
+                ["progress"],
+                progress={
+                    "type": "array",
+                    "items": _obj(
+                        ["unit", "total", "final", "overdue", "by_state"],
+                        unit=_ref("Unit"),
+                        total=_int,
+                        final=_int,
+                        overdue=_int,
+                        by_state={"type": "object", "additionalProperties": _int},
+                    ),
+                },
+            ),
+        ]
+    },
+    "AdjustmentLedgerRow": _obj(
+        ["project_id", "count", "increase", "decrease", "recalled"],
+        project_id=_int,
+        project=_str,
+        unit=_str,
+        count=_int,
+        **dict.fromkeys(("increase", "decrease", "recalled"), _wanyuan),
     ),
     "Error": _obj(
         ["error"],
@@ -398,6 +445,33 @@ SPEC = {
             )
         },
         "/worklist": {"get": _op("我的待办（最早的在前）", _json(_array("WorkItem")))},
+        "/rounds": {
+            "post": _with(
+                _op(
+                    "财务科下发监控或自评任务：每个入库项目一份预填文档；再次下发只补缺",
+                    _json(_ref("RoundOpened"), "已下发"),
+                    status="201",
+                    body=_ref("RoundInput"),
+                    errors=("400", "401", "403", "404", "409", "422"),
+                ),
+                "200",
+                _json(_ref("RoundOpened"), "此前已下发：只补齐缺少的文档"),
+            ),
+            "get": _op(
+                "某年度的下发任务及各科室（单位）进度",
+                _json(_array("RoundProgress")),
+                params=[_q("year", _int32)],
+                errors=("400", "401", "403", "404"),
+            ),
+        },
+        "/ledgers/adjustments": {
+            "get": _op(
+                "预算调整台账：每个项目的调整次数与追加、调减、收回金额（万元）",
+                _json(_array("AdjustmentLedgerRow")),
+                params=[_q("year", _int32), _q("unit", _text(32))],
+                errors=("400", "401", "403", "404"),
+            )
+        },
         "/openapi.json": {"get": _op("本文档（OpenAPI 3.1）", {"description": "OpenAPI 3.1"})},
     },
 }

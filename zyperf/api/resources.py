@@ -37,6 +37,7 @@ def project_json(p: Project) -> dict:
         "added_mid_year": p.added_mid_year,
         "amounts": {key: str(getattr(p, f"{key}_amount")) for key in AMOUNT_KEYS},
         "needs_ex_ante": p.needs_ex_ante,
+        "in_library": p.in_library,
     }
 
 

@@ -56,6 +56,7 @@ KIND_FIELDS: dict[str, dict[str, str]] = {
     "self_evaluation": _EVALUATION_FIELDS,
     "department_evaluation": {k: v for k, v in _EVALUATION_FIELDS.items() if k != "implementation"}
     | {"contact": "text", "phone": "text", "annual_goal": "long_text", "tasks_completion": "long_text"},
+    "budget_adjustment": {"adjustment_type": "choice", "funds": "fund_table", "reason": "long_text"},
     "ex_ante_assessment": {
         "requested_amount": "decimal",
         "method": "choice",
@@ -81,6 +82,7 @@ TABLE_MODES = {
     "department_evaluation": "evaluation",
 }
 FUND_NEEDS = {
+    "budget_adjustment": {"amount"},
     "performance_targets": {"amount"},
     "target_adjustment": {"amount"},
     "monitoring": {"initial", "adjusted", "executed"},
@@ -103,6 +105,7 @@ FORMULAS: dict[str, dict[str, tuple[str, str]]] = {
         "weight_total": ("权重合计", "number"),
     },
     "target_adjustment": {"funds_total": ("年度资金总额", "amount"), "weight_total": ("权重合计", "number")},
+    "budget_adjustment": {"funds_total": ("调整金额合计", "amount")},
     "monitoring": {
         "adjusted_total": ("调整后预算数合计", "amount"),
         "executed_total": ("{period}执行数合计", "amount"),
@@ -283,6 +286,9 @@ def compute(kind: str, data: dict, settings: YearSettings, review: dict | None =
         return _targets(data)
     if kind == "department_targets":
         return _department_targets(data)
+    if kind == "budget_adjustment":
+        funds = data.get("funds")
+        return {"funds_total": tables.fund_total(funds, "amount") if isinstance(funds, dict) else None}
     return {}
 
 

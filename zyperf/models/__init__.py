@@ -32,13 +32,16 @@ from zyperf.models.listviews import ListView
 from zyperf.models.projects import FiscalYear, Project
 from zyperf.models.rectification import RectificationProblem
 from zyperf.models.results import ResultDecision
+from zyperf.models.rounds import MEASURE_LABELS, ROUND_STAGES, HandlingDecision, Measure, Round
 from zyperf.models.settings import SystemConfig
 
 __all__ = [
     "DEPARTMENT_KINDS",
     "INDICATOR_FRAMEWORKS",
     "KIND_LABELS",
+    "MEASURE_LABELS",
     "ROLE_LABELS",
+    "ROUND_STAGES",
     "ApiToken",
     "AppendOnlyError",
     "Attachment",
@@ -49,15 +52,18 @@ __all__ = [
     "DocumentRevision",
     "FiscalYear",
     "FormDefinition",
+    "HandlingDecision",
     "IndicatorCategory",
     "ListView",
     "LoginThrottle",
+    "Measure",
     "Project",
     "PublishedDefinitionImmutable",
     "RectificationProblem",
     "ResultDecision",
     "Role",
     "RoleGrant",
+    "Round",
     "StageDocument",
     "SystemConfig",
     "Unit",

@@ -1,6 +1,6 @@
 """Stage documents (one per project or department, fiscal year and kind), their history and revisions."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
@@ -91,6 +91,11 @@ class StageDocument(db.Model):
     # What reviewers set, never the drafter: monitoring flags (方向偏差, 目标重大变化) with who and why.
     review: Mapped[dict | None] = mapped_column(JSON)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("stage_documents.id"))
+    # The round (下发) that issued the document, when finance pushed it down to the unit.
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
+    # Set at creation when the document does not simply follow its year's deadline for its stage: the
+    # round's due date, or (created after that deadline) the creation day plus the year's grace days.
+    due_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -110,6 +115,7 @@ class StageDocument(db.Model):
     unit: Mapped[Unit] = relationship()
     fiscal_year: Mapped[FiscalYear] = relationship()
     parent: Mapped["StageDocument | None"] = relationship(remote_side=[id])
+    round: Mapped["Round | None"] = relationship()  # noqa: F821 - zyperf.models.rounds
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     last_edited_by: Mapped[User | None] = relationship(foreign_keys=[last_edited_by_id])
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])

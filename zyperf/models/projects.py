@@ -84,6 +84,11 @@ class Project(db.Model):
     is_major: Mapped[bool] = mapped_column(Boolean, default=False)
     added_mid_year: Mapped[bool] = mapped_column(Boolean, default=False)
     is_key_monitoring: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 项目库 (rules 三(二)): set when the project's targets become final; recorded by that transition.
+    in_library_at: Mapped[datetime | None]
+    # The final ex-ante conclusion and 建议预算控制数: the basis of the project's 一上 budget (rules 三(一)).
+    ex_ante_conclusion: Mapped[str | None] = mapped_column(String(20))
+    suggested_amount: Mapped[Decimal | None] = mapped_column(Money)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime | None] = mapped_column(onupdate=utcnow)
@@ -113,8 +118,13 @@ class Project(db.Model):
 
     @property
     def needs_ex_ante(self) -> bool:
-        """New major projects and new large projects need an ex-ante assessment (rules 三(一))."""
-        return self.is_new and (self.is_major or self.is_large)
+        """New major projects and new large projects need an ex-ante assessment (rules 三(一)); so do
+        those added during the year (年中追加: "参照上述要求执行"), which are new spending by nature."""
+        return (self.is_new or self.added_mid_year) and (self.is_major or self.is_large)
+
+    @property
+    def in_library(self) -> bool:
+        return self.in_library_at is not None
 
     @property
     def display_name(self) -> str:

@@ -44,12 +44,13 @@ def family_for(kind: str, settings: YearSettings) -> str | None:
     return getattr(settings, name) if name else None
 
 
-def context_for(document: StageDocument, *, complete: bool) -> Context:
+def context_for(document: StageDocument, *, complete: bool, catalog=None) -> Context:
     return definitions.check_context(
         document.fiscal_year,
         complete=complete,
         settings=document_settings(document),
         family=document.template_family,
+        catalog=catalog,
     )
 
 
@@ -107,10 +108,13 @@ def clean(
     definition: FormDefinition | None = None,
     refuse_computed: bool = False,
     today: dt.date | None = None,
+    catalog=None,
 ) -> dict:
     """The data to store: checked against the document's form (a draft may be incomplete, never
     wrong), the carried promise kept, problems numbered and held to their deadlines (as of `today`),
-    figures computed and the rules of §5 applied. Raises ValidationFailed with messages by field key."""
+    figures computed and the rules of §5 applied. Raises ValidationFailed with messages by field key.
+    `catalog`: the indicator catalog, when the caller cleans many documents of one year (else it is
+    read once per call)."""
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -129,7 +133,7 @@ def clean(
         if row_errors:
             errors["indicators"] = [str(e) for e in row_errors]
     settings = document_settings(document)
-    ctx = context_for(document, complete=complete)
+    ctx = context_for(document, complete=complete, catalog=catalog)
     cleaned, field_errors = validate_fields(definition.fields, data, ctx)
     for key, messages in field_errors.items():
         errors.setdefault(key, []).extend(messages)

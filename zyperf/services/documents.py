@@ -1,12 +1,14 @@
-"""Stage documents: create, edit (stale edits refused, field-level history), completeness, effects of finality."""
+"""Stage documents: create one (or build many, for a round), edit (stale edits refused, field-level
+history), move to a newer form, attachments. What finality does is services.finality."""
 
 import hashlib
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from zyperf.domain import adjustments as adjustment_rules
 from zyperf.domain import carried, tables, tasks
 from zyperf.domain.files import check_file_meta
 from zyperf.domain.text import FieldError, normalize_text
@@ -16,71 +18,59 @@ from zyperf.models import (
     Attachment,
     DocumentEvent,
     DocumentKind,
-    DocumentRevision,
     FiscalYear,
     FormDefinition,
     Project,
+    Round,
     StageDocument,
     User,
 )
 from zyperf.models.base import utcnow
 from zyperf.permissions import DENIAL_MESSAGES, Action, can, require
-from zyperf.services import audit, definitions, document_data, rectification
+from zyperf.services import adjustments, audit, deadlines, definitions, document_data, library, rectification
 from zyperf.services.locking import check_version, flush_or_stale
 from zyperf.transitions import State, state_label, workflow_for
 
-
-def _targets_of(project: Project, fiscal_year_id: int) -> StageDocument | None:
-    return db.session.scalar(
-        select(StageDocument).where(
-            StageDocument.project_id == project.id,
-            StageDocument.fiscal_year_id == fiscal_year_id,
-            StageDocument.kind == DocumentKind.PERFORMANCE_TARGETS.value,
-        )
-    )
+CARRIED_MODES = ("monitoring", "evaluation")
 
 
-def _funds(spec: dict, amounts: dict, family: str | None, carryover) -> dict:
-    """A fund table prefilled with the budget: every column that holds a budget gets the amounts."""
-    budget_columns = [c for c in tables.fund_columns(spec) if c in ("amount", "initial", "adjusted")]
+def _funds(spec: dict, initial: dict, adjusted: dict, family: str | None, carryover) -> dict:
+    """A fund table prefilled with the budget: 年初 (and a plain amount) from the targets, 调整后 with
+    the final budget adjustments added."""
     sources = tables.fund_sources(spec, family)
-    amounts = {**amounts, tables.CARRYOVER: carryover}
-    return {s: {c: str(amounts.get(s) or "0.00") for c in budget_columns} for s in sources}
+    initial, adjusted = {**initial, tables.CARRYOVER: carryover}, {**adjusted, tables.CARRYOVER: carryover}
+    by_column = {"amount": initial, "initial": initial, "adjusted": adjusted}
+    columns = [c for c in tables.fund_columns(spec) if c in by_column]
+    return {s: {c: str(by_column[c].get(s) or "0.00") for c in columns} for s in sources}
 
 
-def _budget(project: Project | None, targets) -> tuple[dict | None, Decimal]:
-    """The amounts by fund source that a new document's budget columns start with, and 上年结转资金:
-    the final targets' (a project's fund table; the department's tasks, 财政拨款 and 其他资金), else
-    the project's own; None when there is neither."""
+def _budget(project: Project | None, targets, net) -> tuple[dict, dict, Decimal] | None:
+    """(年初, 调整后, 上年结转资金) by fund source that a new document's budget columns start with: the
+    department targets' tasks (财政拨款, 其他资金) for the department, else the project's budget as
+    its final targets and final budget adjustments make it; None when there is neither."""
     if targets is not None and targets.kind == DocumentKind.DEPARTMENT_TARGETS:
         _, fiscal, other = tasks.task_totals((targets.data or {}).get("tasks"))
-        return {"fiscal": fiscal, "other": other}, Decimal(0)
+        amounts = {"fiscal": fiscal, "other": other}
+        return amounts, amounts, Decimal(0)
     if project is None:
-        return None, Decimal(0)
-    if targets is not None and isinstance((targets.data or {}).get("funds"), dict):
-        funds = targets.data["funds"]
-        return {
-            s: tables.fund_amount(funds, s, "amount") for s in tables.FUND_SOURCES
-        }, project.carryover_amount
-    return project.fund_amounts, project.carryover_amount
+        return None
+    initial = adjustments.initial_budget(project, targets)
+    return initial, adjustment_rules.add_net(initial, net or {}), project.carryover_amount
 
 
 def _prefill(
-    kind: DocumentKind, definition: FormDefinition, project: Project | None, targets, family: str | None
+    kind: DocumentKind, definition: FormDefinition, project: Project | None, targets, net, family
 ) -> dict:
-    """What a new document starts with: the budget, and the final targets' promise (their indicators,
-    read-only, their amounts and their goal) for monitoring and evaluation (carried, not retyped)."""
-    amounts, carryover = _budget(project, targets)
+    """What a new document starts with: the budget (as adjusted by final budget adjustments), and the
+    final targets' promise (their indicators, read-only, their amounts and their goal) for monitoring
+    and evaluation (carried, not retyped). A budget adjustment's own amounts start empty."""
+    budget = _budget(project, targets, net)
     data: dict = {}
     for spec in definition.fields:
         key = spec["key"]
-        if spec["type"] == "fund_table" and amounts is not None:
-            data[key] = _funds(spec, amounts, family, carryover)
-        elif (
-            spec["type"] == "indicator_table"
-            and targets is not None
-            and spec.get("mode") in ("monitoring", "evaluation")
-        ):
+        if spec["type"] == "fund_table" and budget is not None and kind is not DocumentKind.BUDGET_ADJUSTMENT:
+            data[key] = _funds(spec, *budget[:2], family, budget[2])
+        elif spec["type"] == "indicator_table" and targets is not None and spec.get("mode") in CARRIED_MODES:
             data[key] = carried.carry(targets.data.get("indicators") or [], spec["mode"])
         elif key == "annual_goal" and targets is not None and spec["type"] == "long_text":
             data[key] = (targets.data or {}).get(key)
@@ -95,17 +85,90 @@ def _promise_of(kind: DocumentKind, project: Project | None, unit_id: int, fisca
     if kind.value not in document_data.CARRYING_KINDS:
         return None
     if project is not None:
-        targets = _targets_of(project, fiscal_year_id)
-    else:
-        targets = db.session.scalar(
-            select(StageDocument).where(
-                StageDocument.project_id.is_(None),
-                StageDocument.unit_id == unit_id,
-                StageDocument.fiscal_year_id == fiscal_year_id,
-                StageDocument.kind == DocumentKind.DEPARTMENT_TARGETS.value,
-            )
+        return library.final_targets(project)
+    targets = db.session.scalar(
+        select(StageDocument).where(
+            StageDocument.project_id.is_(None),
+            StageDocument.unit_id == unit_id,
+            StageDocument.fiscal_year_id == fiscal_year_id,
+            StageDocument.kind == DocumentKind.DEPARTMENT_TARGETS.value,
         )
+    )
     return targets if targets is not None and targets.state == State.FINAL else None
+
+
+def build_document(
+    kind: DocumentKind,
+    *,
+    fiscal_year: FiscalYear,
+    unit_id: int,
+    definition: FormDefinition | None,
+    project: Project | None = None,
+    parent: StageDocument | None = None,
+    sequence: int = 1,
+    data: dict | None = None,
+    created_by: User | None = None,
+    stage_round: Round | None = None,
+    net: dict | None = None,
+    today: date,
+    catalog=None,
+) -> StageDocument:
+    """A new document, not yet added: prefilled, cleaned and computed, with its due date. Shared by
+    one creation (create_document) and many (rounds.open_round); callers check rights and uniqueness."""
+    family = document_data.family_for(kind, fiscal_year.year_settings)
+    prefill = {}
+    if definition is not None and kind is not DocumentKind.TARGET_ADJUSTMENT:
+        prefill = _prefill(kind, definition, project, parent, net, family)
+    document = StageDocument(
+        kind=kind.value,
+        project_id=project.id if project else None,
+        unit_id=unit_id,
+        fiscal_year_id=fiscal_year.id,
+        sequence=sequence,
+        state=workflow_for(kind).initial.value,
+        form_version=definition.version if definition else None,
+        template_family=family,
+        data=prefill,
+        parent=parent,
+        parent_id=parent.id if parent else None,
+        round_id=stage_round.id if stage_round else None,
+        due_on=deadlines.due_on_creation(
+            fiscal_year, kind, today, round_due=stage_round.due if stage_round else None
+        ),
+        created_by_id=created_by.id if created_by else None,
+        last_edited_by_id=created_by.id if created_by else None,
+    )
+    document.fiscal_year = fiscal_year
+    # The prefill is what the document holds so far: a carried promise cannot be replaced by `data`.
+    document.data = document_data.clean(
+        document, prefill | (data or {}), complete=False, definition=definition, catalog=catalog, today=today
+    )
+    return document
+
+
+def _sequence(kind: DocumentKind, project: Project | None, same) -> int:
+    """1 for a first document. Budget adjustments are any number; a target adjustment, or an ex-ante
+    assessment of a change after 入库, one at a time; every other kind once per project (or
+    department) and year."""
+    existing = db.session.scalars(same).all()
+    if not existing:
+        return 1
+    again = kind is DocumentKind.TARGET_ADJUSTMENT or (
+        kind is DocumentKind.EX_ANTE_ASSESSMENT and project is not None and project.in_library
+    )
+    if again and any(d.state != State.FINAL for d in existing):
+        raise InvalidTransition(f"该项目已有一份进行中的「{kind.label}」，请打开原文档继续办理")
+    if not again and kind is not DocumentKind.BUDGET_ADJUSTMENT:
+        subject = "该项目" if project else "本部门"
+        raise InvalidTransition(f"{subject}本年度已有「{kind.label}」文档，请打开原文档继续办理")
+    return max(d.sequence for d in existing) + 1
+
+
+def _kind(kind) -> DocumentKind:
+    try:
+        return DocumentKind(kind)
+    except ValueError:
+        raise ValidationFailed(f"未知的文档类型：{kind}", fields={"kind": ["未知的文档类型"]}) from None
 
 
 def create_document(
@@ -117,81 +180,85 @@ def create_document(
     data: dict | None = None,
     today: date | None = None,
 ) -> StageDocument:
-    """A new document in its workflow's initial state. Project kinds are one per project and year, except
-    target adjustments, which need approved targets; department kinds are one per year. `today` is the
-    day problems' deadlines are judged by (default: today). Raises PermissionDenied/InvalidTransition.
-    Flushes."""
-    try:
-        kind = DocumentKind(kind)
-    except ValueError:
-        raise ValidationFailed(f"未知的文档类型：{kind}", fields={"kind": ["未知的文档类型"]}) from None
+    """A new document in its workflow's initial state, drafted by `actor`. Project kinds are one per
+    project and year (see _sequence); monitoring, self-evaluation and budget adjustments are for
+    library projects; department kinds are one per year. `today` is the day deadlines are judged by
+    (default: today). Raises PermissionDenied/InvalidTransition/GuardFailed. Flushes."""
+    kind = _kind(kind)
     if kind.is_department_wide:
         if fiscal_year is None:
             raise ValidationFailed("请指定预算年度", fields={"year": ["请指定预算年度"]})
         unit = actor.unit
         if unit is None or not unit.is_finance:
             raise PermissionDenied(DENIAL_MESSAGES[Action.CREATE_DOCUMENT])
-        project_id, fiscal_year_id = None, fiscal_year.id
+    elif project is None:
+        raise ValidationFailed("请指定项目", fields={"project_id": ["请指定项目"]})
     else:
-        if project is None:
-            raise ValidationFailed("请指定项目", fields={"project_id": ["请指定项目"]})
-        unit, project_id, fiscal_year_id = project.unit, project.id, project.fiscal_year_id
+        unit = project.unit
     require(actor, Action.CREATE_DOCUMENT, (kind.value, unit.id))
-    year = fiscal_year or project.fiscal_year
-    definition = definitions.published_definition(kind, year)
-    family = document_data.family_for(kind, year.year_settings)
+    return _create(
+        kind, actor=actor, unit=unit, project=project, fiscal_year=fiscal_year, data=data, today=today
+    )
 
+
+def issue_document(
+    kind: str,
+    *,
+    actor: User,
+    project: Project,
+    data: dict | None = None,
+    review: dict | None = None,
+    note: str,
+) -> StageDocument:
+    """Finance opens a document for the project's unit (a handling decision): the unit's draft, with
+    finance's note first in its history. Raises PermissionDenied unless finance. Flushes."""
+    require(actor, Action.DECIDE_HANDLING, project)
+    kind = _kind(kind)
+    return _create(
+        kind, actor=actor, unit=project.unit, project=project, data=data, review=review, issued=note
+    )
+
+
+def _create(kind, *, actor, unit, project, fiscal_year=None, data=None, review=None, issued=None, today=None):
+    if project is not None:
+        library.require_library(project, kind)
+        fiscal_year = project.fiscal_year
+    definition = definitions.published_definition(kind, fiscal_year)
     same = select(StageDocument).where(
         StageDocument.kind == kind.value,
-        StageDocument.fiscal_year_id == fiscal_year_id,
-        StageDocument.project_id == project_id if project_id else StageDocument.project_id.is_(None),
+        StageDocument.fiscal_year_id == fiscal_year.id,
+        StageDocument.project_id == project.id if project else StageDocument.project_id.is_(None),
     )
-    parent, sequence = None, 1
+    parent = None
     if kind is DocumentKind.TARGET_ADJUSTMENT:
-        parent = db.session.scalar(
-            select(StageDocument).where(
-                StageDocument.project_id == project_id,
-                StageDocument.fiscal_year_id == fiscal_year_id,
-                StageDocument.kind == DocumentKind.PERFORMANCE_TARGETS.value,
-            )
-        )
-        if parent is None or parent.state != State.FINAL:
+        parent = library.final_targets(project)
+        if parent is None:
             raise InvalidTransition("只有已批复（锁定）的绩效目标才能发起调整")
-        if any(d.state != State.FINAL for d in db.session.scalars(same)):
-            raise InvalidTransition("该项目已有一份进行中的绩效目标调整")
-        sequence = (db.session.scalar(same.with_only_columns(func.max(StageDocument.sequence))) or 0) + 1
         if not data:  # start from the approved targets, as far as the adjustment form has those fields
             keys = {f["key"] for f in definition.fields} if definition else set(parent.data)
             data = {k: v for k, v in parent.data.items() if k in keys}
-    elif db.session.scalar(same) is not None:
-        subject = "该项目" if project_id else "本部门"
-        raise InvalidTransition(f"{subject}本年度已有「{kind.label}」文档，请打开原文档继续办理")
     else:
-        parent = _promise_of(kind, project, unit.id, fiscal_year_id)
-    prefill = {}
-    if definition is not None and kind is not DocumentKind.TARGET_ADJUSTMENT:
-        prefill = _prefill(kind, definition, project, parent, family)
-
-    document = StageDocument(
-        kind=kind.value,
-        project_id=project_id,
+        parent = _promise_of(kind, project, unit.id, fiscal_year.id)
+    sequence = _sequence(kind, project, same)
+    stage_round = db.session.scalar(
+        select(Round).where(Round.fiscal_year_id == fiscal_year.id, Round.stage == kind.value)
+    )
+    net = adjustments.net_by_project([project.id])[project.id] if project is not None else None
+    document = build_document(
+        kind,
+        fiscal_year=fiscal_year,
         unit_id=unit.id,
-        fiscal_year_id=fiscal_year_id,
-        sequence=sequence,
-        state=workflow_for(kind).initial.value,
-        form_version=definition.version if definition else None,
-        template_family=family,
-        data=prefill,
+        definition=definition,
+        project=project,
         parent=parent,
-        parent_id=parent.id if parent else None,
-        created_by_id=actor.id,
-        last_edited_by_id=actor.id,
+        sequence=sequence,
+        data=data,
+        created_by=None if issued else actor,
+        stage_round=stage_round if project is not None else None,
+        net=net,
+        today=today or date.today(),
     )
-    document.fiscal_year = year
-    # The prefill is what the document holds so far: a carried promise cannot be replaced by `data`.
-    document.data = document_data.clean(
-        document, prefill | (data or {}), complete=False, definition=definition, today=today
-    )
+    document.review = review
     db.session.add(document)
     try:
         db.session.flush()
@@ -200,9 +267,15 @@ def create_document(
         db.session.rollback()
         raise InvalidTransition(f"本年度已有「{kind.label}」文档，请刷新后打开原文档继续办理") from None
     db.session.add(
-        DocumentEvent(document_id=document.id, actor_id=actor.id, action="create", to_state=document.state)
+        DocumentEvent(
+            document_id=document.id,
+            actor_id=actor.id,
+            action="issued" if issued else "create",
+            to_state=document.state,
+            comment=issued or "",
+        )
     )
-    audit.record(actor, "document.create", document, summary=document.kind)
+    audit.record(actor, "document.issue" if issued else "document.create", document, summary=document.kind)
     rectification.sync_problems(document)
     db.session.flush()
     return document
@@ -236,39 +309,6 @@ def edit_document(
     rectification.sync_problems(document)
     flush_or_stale(document)
     return document
-
-
-def on_final(document: StageDocument, *, actor: User) -> None:
-    """Effects of reaching the final state. An approved target adjustment becomes the targets' new
-    revision; the old one is kept (targets are never silently overwritten)."""
-    if document.kind != DocumentKind.TARGET_ADJUSTMENT or document.parent is None:
-        return
-    targets = document.parent
-    db.session.add(
-        DocumentRevision(
-            document_id=targets.id,
-            revision=targets.revision,
-            data=targets.data,
-            replaced_by_document_id=document.id,
-        )
-    )
-    # The adjustment carries the changed targets; its own fields (reason, assessment) stay with it.
-    new_data = {**targets.data, **{k: v for k, v in document.data.items() if k in targets.data}}
-    changes = audit.diff(targets.data or {}, new_data)
-    targets.data = new_data
-    targets.revision += 1
-    db.session.add(
-        DocumentEvent(
-            document_id=targets.id,
-            actor_id=actor.id,
-            action="adjusted",
-            from_state=targets.state,
-            to_state=targets.state,
-            comment=f"经绩效目标调整（文档 {document.id}）批准，形成第 {targets.revision} 版",
-            changes=changes,
-        )
-    )
-    audit.record(actor, "document.adjusted", targets, changes=changes)
 
 
 def move_to_newest_form(

@@ -3,11 +3,13 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
-from zyperf.extensions import db
+from zyperf.domain import adjustments as adjustment_rules
+from zyperf.domain import tables
+from zyperf.domain.figures import fmt_number
+from zyperf.domain.text import is_empty
 from zyperf.models import DocumentKind, StageDocument
-from zyperf.services.document_data import completeness_errors, field_label
+from zyperf.services import adjustments, library
+from zyperf.services.document_data import completeness_errors, document_settings, field_label
 
 
 @dataclass(frozen=True)
@@ -18,7 +20,6 @@ class Refusal:
     fields: dict[str, list[str]]
 
 
-SUPPORTIVE = ("予以支持", "调整完善后予以支持")
 # The city bureau's answer, worded for what it reviews (rules 三(一), 三(四)).
 REVIEW_CONCLUSIONS = {
     DocumentKind.EX_ANTE_ASSESSMENT: ("予以支持", "调整完善后予以支持", "不予支持"),
@@ -55,18 +56,93 @@ def ex_ante_supportive(document: StageDocument, params: dict | None) -> str | No
     project = document.project
     if project is None or not project.needs_ex_ante:
         return None
-    assessment = db.session.scalar(
-        select(StageDocument).where(
-            StageDocument.project_id == project.id,
-            StageDocument.fiscal_year_id == document.fiscal_year_id,
-            StageDocument.kind == DocumentKind.EX_ANTE_ASSESSMENT.value,
-        )
-    )
-    if assessment is None or assessment.state != "final":
+    found = library.assessments(project)
+    if not any(a.state == "final" for a in found):
         return "该项目为新增重大政策（项目）或大额项目，须先完成事前绩效评估（已定稿）才能报送绩效目标"
-    if (assessment.data or {}).get("review_conclusion") not in SUPPORTIVE:
+    if not any(library.is_supportive(a) for a in found):
         return "该项目的事前绩效评估结论不是「予以支持」或「调整完善后予以支持」，不能报送绩效目标"
     return None
+
+
+def mid_year_targets_final(document: StageDocument, params: dict | None) -> str | None:
+    """A budget adjustment is submitted for a library project only: a mid-year addition (年中追加) drafts
+    its 追加 with its targets, and submits it once they are final (rules 三(二))."""
+    project = document.project
+    if project is None or project.in_library:
+        return None
+    if project.added_mid_year:
+        return "该项目为年中追加项目：须先完成绩效目标批复（入库），才能报送追加预算调整"
+    return "该项目尚未入库（绩效目标尚未批复），不能报送预算调整"
+
+
+def within_budget(document: StageDocument, params: dict | None) -> Refusal | None:
+    """调减 and 收回 take no fund source below zero: at most its current adjusted budget."""
+    data = document.data or {}
+    if document.project is None or adjustment_rules.adjustment_type(data) not in ("decrease", "recall"):
+        return None
+    budget = adjustments.current_budget(document.project)
+    over = [
+        f"{tables.FUND_SOURCES[s]}调减 {fmt_number(a)} 万元，超过当前预算 {fmt_number(budget.get(s, 0))} 万元"
+        for s, a in adjustment_rules.amounts(data).items()
+        if a > budget.get(s, 0)
+    ]
+    if not over:
+        return None
+    return Refusal("调减或收回的金额不得超过项目当前预算（" + "；".join(over) + "）", {"funds": over})
+
+
+def major_change(document: StageDocument) -> str | None:
+    """Why a target adjustment is a major change: a reviewer marked it, or its amount moves more than the
+    year's ratio from the approved targets' total. None when it is not."""
+    flag = ((document.review or {}).get("flags") or {}).get("major_change") or {}
+    if flag.get("set"):
+        return f"{flag.get('by', '审核人')}标记为目标重大变化"
+    targets, funds = document.parent, (document.data or {}).get("funds")
+    if (
+        targets is None
+        or not isinstance(funds, dict)
+        or not isinstance((targets.data or {}).get("funds"), dict)
+    ):
+        return None
+    before, after = tables.fund_total(targets.data["funds"], "amount"), tables.fund_total(funds, "amount")
+    ratio = document_settings(document).major_change_amount_ratio
+    if adjustment_rules.major_amount_change(before, after, ratio):
+        return (
+            f"调整后年度资金总额 {fmt_number(after)} 万元较批复的 {fmt_number(before)} 万元变动超过"
+            f"{fmt_number(ratio * 100)}%"
+        )
+    return None
+
+
+def major_change_assessed(document: StageDocument, params: dict | None) -> str | None:
+    """A major change of targets needs a final, supportive performance assessment made after the
+    project entered the library (rules 三(三): 须经绩效评估后方可作预算调整)."""
+    why = major_change(document)
+    if why is None or document.project is None or library.supportive_since_library(document.project):
+        return None
+    return (
+        f"该调整属于绩效目标重大变化（{why}）：须先完成入库后的绩效评估（事前绩效评估已定稿，"
+        "结论为「予以支持」或「调整完善后予以支持」），才能报送或批准"
+    )
+
+
+def key_monitoring_complete(document: StageDocument, params: dict | None) -> Refusal | None:
+    """重点监控: the project's 计划进度 is required (its reference is the plan, not the calendar)."""
+    if document.project is None or not document.project.is_key_monitoring:
+        return None
+    if not is_empty((document.data or {}).get("planned_progress")):
+        return None
+    message = "重点监控项目须填写计划进度（%）"
+    return Refusal(message, {"planned_progress": [message]})
+
+
+def key_monitoring_reviewed(document: StageDocument, params: dict | None) -> str | None:
+    """重点监控: finance's review is on the record: its approval carries a written opinion."""
+    if params is None or document.project is None or not document.project.is_key_monitoring:
+        return None
+    if (params.get("comment") or "").strip():
+        return None
+    return "重点监控项目须填写财务科审核意见后才能审核通过"
 
 
 def truthfulness_declared(document: StageDocument, params: dict | None) -> str | None:
@@ -95,6 +171,11 @@ GUARDS: dict[str, Callable[[StageDocument, dict | None], "str | Refusal | None"]
     "data_complete": data_complete,
     "ex_ante_supportive": ex_ante_supportive,
     "truthfulness_declared": truthfulness_declared,
+    "mid_year_targets_final": mid_year_targets_final,
+    "within_budget": within_budget,
+    "major_change_assessed": major_change_assessed,
+    "key_monitoring_complete": key_monitoring_complete,
+    "key_monitoring_reviewed": key_monitoring_reviewed,
     "review_conclusion_given": review_conclusion_given,
     "form_checked": form_checked,
 }

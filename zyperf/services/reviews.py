@@ -17,7 +17,16 @@ from zyperf.services.workflow import allowed_actions
 from zyperf.transitions import DocumentAction
 
 FLAG_LABELS = {"direction_deviation": "方向偏差", "major_change": "目标重大变化"}
-FLAGGED_KINDS = frozenset({"monitoring"})
+# Which flags a reviewer may set on which kind: a target adjustment may be marked a major change,
+# which then needs a supportive assessment (guards.major_change_assessed).
+FLAGS_BY_KIND = {"monitoring": tuple(FLAG_LABELS), "target_adjustment": ("major_change",)}
+FLAGGED_KINDS = frozenset(FLAGS_BY_KIND)
+
+
+def flag_labels(kind: str) -> dict[str, str]:
+    return {name: FLAG_LABELS[name] for name in FLAGS_BY_KIND.get(kind, ())}
+
+
 SCORED_KINDS = frozenset({"self_evaluation", "department_evaluation"})
 REVIEW_ACTIONS = frozenset({DocumentAction.APPROVE, DocumentAction.RETURN, DocumentAction.REPORT})
 
@@ -54,23 +63,25 @@ def _comment(text) -> str:
 def set_flags(
     document: StageDocument, flags: dict[str, bool], *, actor: User, comment: str, expected_version
 ) -> StageDocument:
-    """Set or clear 方向偏差 and 目标重大变化 on a monitoring document under review; its 处置措施
-    follows. Raises PermissionDenied, ValidationFailed, StaleVersion. Flushes."""
+    """Set or clear 方向偏差 and 目标重大变化 on a monitoring document under review (its 处置措施
+    follows), or 目标重大变化 on a target adjustment. Raises PermissionDenied, ValidationFailed,
+    StaleVersion. Flushes."""
     if document.kind not in FLAGGED_KINDS:
-        raise ValidationFailed("只有绩效监控文档可以标记方向偏差或目标重大变化")
+        raise ValidationFailed("只有绩效监控、绩效目标调整文档可以标记方向偏差或目标重大变化")
     _require_reviewer(actor, document)
     comment = _comment(comment)
     check_version(document, expected_version)
+    names = FLAGS_BY_KIND[document.kind]
     review = dict(document.review or {})
-    before = {k: bool((review.get("flags") or {}).get(k, {}).get("set")) for k in FLAG_LABELS}
-    after = {k: bool(flags.get(k)) for k in FLAG_LABELS}
+    before = {k: bool((review.get("flags") or {}).get(k, {}).get("set")) for k in names}
+    after = {k: bool(flags.get(k)) for k in names}
     if before == after:
         raise ValidationFailed("标记没有变化")
     stamp = {"by": actor.display_name, "at": utcnow().isoformat(timespec="seconds"), "comment": comment}
-    review["flags"] = {k: {"set": after[k], **stamp} for k in FLAG_LABELS}
+    review["flags"] = {k: {"set": after[k], **stamp} for k in names}
     document.review = review
     data = document_data.refresh(document)
-    changes = {f"flag.{k}": [before[k], after[k]] for k in FLAG_LABELS if before[k] != after[k]}
+    changes = {f"flag.{k}": [before[k], after[k]] for k in names if before[k] != after[k]}
     changes |= audit.diff(document.data or {}, data)
     document.data = data
     _record(document, actor, "flag", comment, changes)

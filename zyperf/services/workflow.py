@@ -8,7 +8,7 @@ from zyperf.models import DocumentEvent, StageDocument, User
 from zyperf.models.base import utcnow
 from zyperf.permissions import in_scope
 from zyperf.services import audit, document_data, rectification
-from zyperf.services.documents import on_final
+from zyperf.services.finality import on_final
 from zyperf.services.guards import GUARDS, Refusal
 from zyperf.services.locking import check_version, flush_or_stale
 from zyperf.transitions import (
@@ -118,7 +118,8 @@ def apply(
         raise PermissionDenied(reason)
     if row.needs_comment and not comment:
         raise GuardFailed(f"「{ACTION_LABELS[action]}」必须填写意见", fields={"comment": ["请填写意见"]})
-    if failed := guard_failures(document, row, params):
+    # Guards see the action's input, its comment included (e.g. finance's opinion on key monitoring).
+    if failed := guard_failures(document, row, {**params, "comment": comment}):
         raise failed
 
     before = document.state

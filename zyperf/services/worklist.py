@@ -7,27 +7,11 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import defer, selectinload
 
 from zyperf.extensions import db
-from zyperf.models import DocumentKind, StageDocument, User
+from zyperf.models import StageDocument, User
 from zyperf.permissions import scoped
+from zyperf.services.deadlines import due_date
 from zyperf.services.workflow import AllowedAction, allowed_actions
 from zyperf.transitions import WORKFLOWS, DocumentAction
-
-DUE_FIELDS = {
-    DocumentKind.EX_ANTE_ASSESSMENT: "ex_ante_due",
-    DocumentKind.PERFORMANCE_TARGETS: "targets_due",
-    DocumentKind.TARGET_ADJUSTMENT: "targets_due",
-    DocumentKind.MONITORING: "monitoring_due",
-    DocumentKind.BUDGET_ADJUSTMENT: "monitoring_due",
-    DocumentKind.SELF_EVALUATION: "evaluation_due",
-    DocumentKind.DEPARTMENT_EVALUATION: "evaluation_due",
-    DocumentKind.RECTIFICATION: "rectification_due",
-    DocumentKind.DEPARTMENT_TARGETS: "targets_due",
-    DocumentKind.DEPARTMENT_RECTIFICATION: "rectification_due",
-}
-
-
-def due_date(document: StageDocument) -> date | None:
-    return getattr(document.fiscal_year, DUE_FIELDS[DocumentKind(document.kind)])
 
 
 @dataclass(frozen=True)

@@ -77,11 +77,7 @@ def seed_years_and_projects(units: dict[str, Unit]) -> int:
             continue
         fields = {k: v for k, v in row.items() if k != "year"}
         fields["major_project_threshold"] = Decimal(fields.get("major_project_threshold", "500"))
-        fy = FiscalYear(year=row["year"], **fields)
-        db.session.add(fy)
-        db.session.flush()
-        audit.record(None, "fiscalyear.create", fy, summary=str(fy))
-        years[fy.year] = fy
+        years[row["year"]] = projects.create_fiscal_year(row["year"], actor=None, **fields)
     made = 0
     for row in data["project"]:
         fy, unit = years[row["year"]], units[row["unit"]]

@@ -2,17 +2,17 @@
 
 from flask import jsonify, request
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, joinedload
 
 from zyperf.api import BadRequest, bp, json_body
-from zyperf.api.resources import actor, int_arg
+from zyperf.api.resources import actor, int_arg, page_args, page_json, paged
 from zyperf.extensions import db
 from zyperf.models import DocumentEvent, DocumentKind, FiscalYear, Project, StageDocument
 from zyperf.permissions import get_visible_or_404, scoped
 from zyperf.services import documents as document_service
 from zyperf.services import projects as project_service
 from zyperf.services import workflow
-from zyperf.services.worklist import worklist
+from zyperf.services.worklist import WorkItem, worklist_page
 from zyperf.transitions import state_label
 
 
@@ -63,8 +63,9 @@ def _version(body: dict) -> int:
 
 @bp.get("/documents")
 def documents():
+    """A page of scoped documents by id, without their data (summary_json shows none of it)."""
     stmt = scoped(select(StageDocument), actor()).options(
-        selectinload(StageDocument.unit), selectinload(StageDocument.fiscal_year)
+        defer(StageDocument.data), joinedload(StageDocument.unit), joinedload(StageDocument.fiscal_year)
     )
     if (project := int_arg("project")) is not None:
         stmt = stmt.where(StageDocument.project_id == project)
@@ -73,8 +74,9 @@ def documents():
     if state := request.args.get("state"):
         stmt = stmt.where(StageDocument.state == state)
     if (year := int_arg("year")) is not None:
-        stmt = stmt.join(StageDocument.fiscal_year).where(FiscalYear.year == year)
-    return jsonify([summary_json(d) for d in db.session.scalars(stmt.order_by(StageDocument.id))])
+        year_id = select(FiscalYear.id).where(FiscalYear.year == year).scalar_subquery()
+        stmt = stmt.where(StageDocument.fiscal_year_id == year_id)
+    return jsonify(paged(stmt.order_by(StageDocument.id), summary_json))
 
 
 @bp.post("/documents")
@@ -133,15 +135,15 @@ def transition(doc_id: int):
 
 @bp.get("/worklist")
 def my_worklist():
-    user = actor()
-    return jsonify(
-        [
-            summary_json(item.document)
-            | {
-                "actions": [a.action.value for a in item.actions],
-                "due": item.due.isoformat() if item.due else None,
-                "overdue": item.overdue,
-            }
-            for item in worklist(user)
-        ]
-    )
+    """Documents waiting for the caller, oldest first, a page at a time."""
+    page, per_page = page_args()
+    found = worklist_page(actor(), page=page, per_page=per_page)
+    return jsonify(page_json(found, work_item_json))
+
+
+def work_item_json(item: WorkItem) -> dict:
+    return summary_json(item.document) | {
+        "actions": [a.action.value for a in item.actions],
+        "due": item.due.isoformat() if item.due else None,
+        "overdue": item.overdue,
+    }

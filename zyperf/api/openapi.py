@@ -5,6 +5,7 @@ from flask import jsonify
 
 from zyperf.api import bp
 from zyperf.models import DocumentKind
+from zyperf.services.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from zyperf.transitions import DocumentAction, State
 
 _str = {"type": "string"}
@@ -184,6 +185,23 @@ SCHEMAS = {
 
 _array = lambda name: {"type": "array", "items": _ref(name)}
 
+
+def _page(name: str) -> dict:
+    """A list route's answer (api.md): one page of items and the total."""
+    return _obj(
+        ["items", "page", "per_page", "total"],
+        items=_array(name),
+        page={"type": "integer", "minimum": 1},
+        per_page={"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        total={"type": "integer", "minimum": 0},
+    )
+
+
+PAGING = [
+    _q("page", {"type": "integer", "minimum": 1, "default": 1}),
+    _q("per_page", {"type": "integer", "minimum": 1, "default": DEFAULT_PER_PAGE, "maximum": MAX_PER_PAGE}),
+]
+
 SPEC = {
     "openapi": "3.1.0",
     "info": {"title": "zyperf 预算绩效管理 API", "version": "1"},
@@ -212,9 +230,9 @@ SPEC = {
         "/units": {"get": _op("可见的科室（单位）", _json(_array("Unit")))},
         "/projects": {
             "get": _op(
-                "范围内的项目",
-                _json(_array("Project")),
-                params=[_q("year", _int), _q("unit")],
+                "范围内的项目（分页）",
+                _json(_page("Project")),
+                params=[_q("year", _int), _q("unit"), *PAGING],
                 errors=("400", "401"),
             ),
             "post": _op(
@@ -233,9 +251,9 @@ SPEC = {
         },
         "/documents": {
             "get": _op(
-                "范围内的阶段文档",
-                _json(_array("DocumentSummary")),
-                params=[_q("project", _int), _q("kind"), _q("state"), _q("year", _int)],
+                "范围内的阶段文档（分页）",
+                _json(_page("DocumentSummary")),
+                params=[_q("project", _int), _q("kind"), _q("state"), _q("year", _int), *PAGING],
                 errors=("400", "401"),
             ),
             "post": _op(
@@ -281,7 +299,11 @@ SPEC = {
                 errors=("400", "401", "404"),
             ),
         },
-        "/worklist": {"get": _op("我的待办（最早的在前）", _json(_array("WorkItem")))},
+        "/worklist": {
+            "get": _op(
+                "我的待办（最早的在前，分页）", _json(_page("WorkItem")), params=PAGING, errors=("400", "401")
+            )
+        },
         "/openapi.json": {"get": _op("本文档（OpenAPI 3.1）", {"description": "OpenAPI 3.1"})},
     },
 }

@@ -6,9 +6,10 @@ from sqlalchemy import select
 
 from zyperf.api import BadRequest, bp, json_body
 from zyperf.extensions import db
-from zyperf.models import Project, Unit
+from zyperf.models import FiscalYear, Project, StageDocument, Unit
 from zyperf.permissions import Action, get_visible_or_404, require, scoped
 from zyperf.services import projects as project_service
+from zyperf.services.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE, Page, paginate
 
 
 def actor():
@@ -49,6 +50,31 @@ def int_arg(name: str) -> int | None:
         raise BadRequest(f"参数 {name} 应为整数") from None
 
 
+def page_args() -> tuple[int, int]:
+    """`page` (from 1, default 1) and `per_page` (default 50, at most 200: more is taken as 200)."""
+    page, per_page = int_arg("page"), int_arg("per_page")
+    if page is not None and page < 1:
+        raise BadRequest("参数 page 应为正整数")
+    if per_page is not None and per_page < 1:
+        raise BadRequest("参数 per_page 应为正整数")
+    return page or 1, min(per_page or DEFAULT_PER_PAGE, MAX_PER_PAGE)
+
+
+def page_json(page: Page, item_json) -> dict:
+    """The shape every list route answers with (api.md): {items, page, per_page, total}."""
+    return {
+        "items": [item_json(row) for row in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+    }
+
+
+def paged(stmt, item_json) -> dict:
+    page, per_page = page_args()
+    return page_json(paginate(stmt, page=page, per_page=per_page), item_json)
+
+
 @bp.get("/me")
 def me():
     user = actor()
@@ -70,19 +96,21 @@ def units():
 
 
 def project_query(user):
-    from zyperf.models import FiscalYear
-
-    stmt = scoped(select(Project), user).join(Project.fiscal_year).join(Project.unit)
+    """Scoped projects, filtered by year and unit, newest year first, then by unit and id: the order of
+    the (fiscal_year_id DESC, unit_id, id) index, as the project list page sorts them."""
+    stmt = scoped(select(Project), user)
     if (year := int_arg("year")) is not None:
-        stmt = stmt.where(FiscalYear.year == year)
+        stmt = stmt.where(
+            Project.fiscal_year_id == select(FiscalYear.id).where(FiscalYear.year == year).scalar_subquery()
+        )
     if unit_code := request.args.get("unit"):
-        stmt = stmt.where(Unit.code == unit_code)
-    return stmt.order_by(FiscalYear.year.desc(), Unit.sort_order, Project.id)
+        stmt = stmt.where(Project.unit_id == select(Unit.id).where(Unit.code == unit_code).scalar_subquery())
+    return stmt.order_by(Project.fiscal_year_id.desc(), Project.unit_id, Project.id)
 
 
 @bp.get("/projects")
 def projects():
-    return jsonify([project_json(p) for p in db.session.scalars(project_query(actor())).unique()])
+    return jsonify(paged(project_query(actor()), project_json))
 
 
 @bp.post("/projects")
@@ -120,8 +148,6 @@ def project_detail(project_id: int):
 
 
 def project_documents(project: Project) -> list[dict]:
-    from zyperf.models import StageDocument
-
     rows = db.session.scalars(
         scoped(select(StageDocument), actor())
         .where(StageDocument.project_id == project.id)

@@ -59,6 +59,10 @@ class StageDocument(db.Model):
             sqlite_where=text("project_id IS NULL"),
             postgresql_where=text("project_id IS NULL"),
         ),
+        # The default orders of the document list (newest change first) and of 我的待办 (oldest first),
+        # id breaking ties, so a page is read in index order whatever the number of documents.
+        Index("ix_stage_documents_updated_at_id", "updated_at", "id"),
+        Index("ix_stage_documents_state_changed_at_id", "state_changed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

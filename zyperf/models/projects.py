@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zyperf.extensions import db
@@ -93,3 +93,8 @@ class Project(db.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+# The project list's order (newest year first, then unit, then id) and its year and unit filters; it also
+# covers counting projects per year and unit.
+Index("ix_projects_year_unit_id", Project.fiscal_year_id.desc(), Project.unit_id, Project.id)

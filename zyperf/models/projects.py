@@ -56,7 +56,7 @@ class Project(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str | None] = mapped_column(String(40), index=True)  # 一体化项目编码, when known
     name: Mapped[str] = mapped_column(String(200))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("fiscal_years.id"), index=True)
     total_amount: Mapped[Decimal] = money_column()
     fiscal_amount: Mapped[Decimal] = money_column()
@@ -95,6 +95,7 @@ class Project(db.Model):
         return self.display_name
 
 
-# The project list's order (newest year first, then unit, then id) and its year and unit filters; it also
-# covers counting projects per year and unit.
+# The project list's order (newest year first, then unit, then id), for all units and for one unit, with
+# its year and unit filters; they also cover counting projects per year and unit.
 Index("ix_projects_year_unit_id", Project.fiscal_year_id.desc(), Project.unit_id, Project.id)
+Index("ix_projects_unit_year_id", Project.unit_id, Project.fiscal_year_id.desc(), Project.id)

@@ -4,7 +4,7 @@ for each stage kind. Admins choose; the list page and the API-independent query 
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
@@ -160,7 +160,9 @@ def document_query(user: User, config: ListConfig, args: dict) -> Select:
     reads one table in the order of an index (updated_at, id)."""
     stmt = scoped(select(StageDocument), user).options(
         defer(StageDocument.data),
-        joinedload(StageDocument.project),
+        # Joined, the project would bring its own joined unit and year as a nested join, which SQLite
+        # materialises whole: a second query for the page's projects stays the same size.
+        selectinload(StageDocument.project),
         joinedload(StageDocument.unit),
         joinedload(StageDocument.fiscal_year),
     )

@@ -23,9 +23,13 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
+def count_statement(stmt: Select) -> Select:
+    """COUNT(*) of a select's rows: its FROM, joins and WHERE, without ordering or loading."""
+    return stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+
+
 def count(stmt: Select) -> int:
-    """COUNT(*) of a select's rows, with its FROM, joins and WHERE but without ordering or loading."""
-    return db.session.scalar(stmt.with_only_columns(func.count(), maintain_column_froms=True).order_by(None))
+    return db.session.scalar(count_statement(stmt))
 
 
 def paginate(

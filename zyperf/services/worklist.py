@@ -7,13 +7,13 @@ clause, and the overview is a GROUP BY."""
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, false, func, or_, select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy import Select, and_, case, false, func, or_, select
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from zyperf.extensions import db
 from zyperf.models import DocumentKind, FiscalYear, StageDocument, Unit, User
 from zyperf.permissions import scope_filter, scoped
-from zyperf.services.paging import DEFAULT_PER_PAGE, Page, count, paginate
+from zyperf.services.paging import DEFAULT_PER_PAGE, Page, count_statement, paginate
 from zyperf.services.workflow import AllowedAction, allowed_actions
 from zyperf.transitions import WORKFLOWS, DocumentAction, Scope, State
 
@@ -69,49 +69,73 @@ def _not_drafted_or_edited_by(user: User):
 def waiting_condition(user: User):
     """SQL: the user may take some action other than withdrawing on the document now. Row by row of the
     workflow tables, as workflow.refusal() decides it: role, scope, separation of duties.
-    (Withdrawing is possible but never *waiting*: it alone puts nothing on a worklist.)"""
+    (Withdrawing is possible but never *waiting*: it alone puts nothing on a worklist.)
+
+    A (kind, state) some row lets the user act on without separation of duties needs no SoD clause.
+    The rest are grouped into a few `kind IN (…) AND state IN (…) AND <scope>` terms, each exactly its
+    kinds × states, so both databases answer from the (kind, state, unit_id) index, reading only the
+    documents in those states, however many others there are."""
     if not user.is_active:
         return false()
-    groups: dict[tuple[Scope, bool], dict[str, set[str]]] = {}
+    separated: dict[tuple[str, str, Scope], bool] = {}
     for kind, workflow in WORKFLOWS.items():
         for row in workflow.transitions:
             if row.action is DocumentAction.WITHDRAW or not user.has_role(*row.roles):
                 continue
-            states = groups.setdefault((row.scope, row.separation_of_duties), {})
-            states.setdefault(kind.value, set()).update(s.value for s in row.sources)
-    clauses = []
-    for (scope, separated), pairs in sorted(groups.items()):
-        clause = and_(
-            or_(
-                *(
-                    and_(StageDocument.kind == kind, StageDocument.state.in_(sorted(states)))
-                    for kind, states in sorted(pairs.items())
-                )
-            ),
-            _scope_clause(user, scope),
+            for state in row.sources:
+                key = (kind.value, state.value, row.scope)
+                separated[key] = separated.get(key, True) and row.separation_of_duties
+    kinds: dict[tuple[Scope, bool, str], set[str]] = {}
+    for (kind, state, scope), sod in separated.items():
+        kinds.setdefault((scope, sod, state), set()).add(kind)
+    states: dict[tuple[Scope, bool, tuple[str, ...]], list[str]] = {}
+    for (scope, sod, state), found in sorted(kinds.items()):
+        states.setdefault((scope, sod, tuple(sorted(found))), []).append(state)
+    terms = []
+    for (scope, sod, kind_list), state_list in sorted(states.items()):
+        term = and_(
+            StageDocument.kind.in_(kind_list), StageDocument.state.in_(state_list), _scope_clause(user, scope)
         )
-        clauses.append(and_(clause, _not_drafted_or_edited_by(user)) if separated else clause)
-    return or_(*clauses) if clauses else false()
+        terms.append(and_(term, _not_drafted_or_edited_by(user)) if sod else term)
+    return or_(*terms) if terms else false()
 
 
-def worklist_query(user: User):
+# Built statements by who asks (they depend on nothing else): the badge on every page would otherwise
+# rebuild and re-key the same expression on each request. Statements are immutable, so sharing is safe.
+_STATEMENTS: dict[tuple, tuple[Select, Select]] = {}
+_STATEMENTS_MAX = 1024
+
+
+def _statements(user: User) -> tuple[Select, Select]:
+    """(the worklist select, its COUNT) for this user's id, roles, unit and oversight."""
+    key = (user.id, user.is_active, user.unit_id, user.roles, tuple(sorted(u.id for u in user.oversees)))
+    found = _STATEMENTS.get(key)
+    if found is None:
+        rows = (
+            scoped(select(StageDocument), user)
+            .where(waiting_condition(user))
+            .options(
+                defer(StageDocument.data),
+                selectinload(StageDocument.project),  # joined, its own joined unit and year would nest
+                joinedload(StageDocument.unit),
+                joinedload(StageDocument.fiscal_year),
+            )
+            .order_by(StageDocument.state_changed_at, StageDocument.id)
+        )
+        if len(_STATEMENTS) >= _STATEMENTS_MAX:
+            _STATEMENTS.clear()
+        found = _STATEMENTS[key] = (rows, count_statement(rows))
+    return found
+
+
+def worklist_query(user: User) -> Select:
     """Scoped documents waiting for the user, oldest first (id breaks ties), without their data."""
-    return (
-        scoped(select(StageDocument), user)
-        .where(waiting_condition(user))
-        .options(
-            defer(StageDocument.data),
-            joinedload(StageDocument.project),
-            joinedload(StageDocument.unit),
-            joinedload(StageDocument.fiscal_year),
-        )
-        .order_by(StageDocument.state_changed_at, StageDocument.id)
-    )
+    return _statements(user)[0]
 
 
 def worklist_count(user: User) -> int:
     """How many documents wait for the user: the menu badge. One COUNT query."""
-    return count(worklist_query(user))
+    return db.session.scalar(_statements(user)[1])
 
 
 def work_item(user: User, document: StageDocument, today: date) -> WorkItem:
@@ -132,6 +156,7 @@ def worklist_page(
     """One page of the worklist as WorkItems, with the total (worklist_count, unless given). Two
     queries whatever its length."""
     today = today or date.today()
+    total = worklist_count(user) if total is None else total
     found = paginate(worklist_query(user), page=page, per_page=per_page, clamp=clamp, total=total)
     return Page([work_item(user, d, today) for d in found.items], found.total, found.page, found.per_page)
 

@@ -98,6 +98,7 @@ class DocumentsView(SecureBaseView):
             field_labels={f["key"]: f["label"] for f in fields} | {"form_version": "表单版本"},
             table_columns=TABLE_COLUMNS | EXTRA_COLUMNS,
             actions=workflow.allowed_actions(user, document),
+            history=workflow.history(document),
             can_edit=can(user, Action.EDIT_DOCUMENT, document),
             newer_form=document_service.newer_form_version(document)
             if can(user, Action.EDIT_DOCUMENT, document)

@@ -10,7 +10,7 @@ from sqlalchemy import event, func, select
 from tests.filling import complete_data
 from zyperf import volume
 from zyperf.extensions import db
-from zyperf.models import DocumentKind, ListView, Project, StageDocument, Unit
+from zyperf.models import DocumentKind, ListView, Project, Role, StageDocument, Unit, User
 from zyperf.permissions import scoped
 from zyperf.services import documents, workflow
 
@@ -182,3 +182,19 @@ def test_lists_never_load_a_documents_data(client_for, bureau):
         event.remove(db.engine, "before_cursor_execute", listener)
     reading = [s for s in statements if "FROM stage_documents" in s]
     assert reading and not [s for s in reading if "stage_documents.data" in s]
+
+
+def test_a_documents_history_costs_the_same_however_many_people_acted(client_for, bureau):
+    grow(1)
+    final = db.session.scalar(select(StageDocument).where(StageDocument.state == "final"))
+    staff = next(
+        u
+        for u in db.session.scalars(select(User).where(User.unit_id == final.unit_id))
+        if u.has_role(Role.STAFF)
+    )
+    draft = documents.create_document("self_evaluation", actor=staff, project=final.project).id
+    db.session.commit()
+    assert len({e.actor_id for e in final.events}) == 4  # staff, head, division leader, finance
+    client = client_for(bureau["finance"])
+    for path in ("/documents/{}", "/api/v1/documents/{}"):
+        assert queries(client, path.format(final.id)) == queries(client, path.format(draft)), path

@@ -50,7 +50,7 @@ def document_json(d: StageDocument, user) -> dict:
         "revision": d.revision,
         "data": d.data,
         "allowed_actions": [a.action.value for a in workflow.allowed_actions(user, d)],
-        "history": history_json(d.events),
+        "history": history_json(workflow.history(d)),
     }
 
 

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from zyperf.errors import GuardFailed, InvalidTransition, PermissionDenied, StaleVersion
@@ -77,6 +78,19 @@ def allowed_actions(user: User, document: StageDocument) -> list[AllowedAction]:
             continue
         found.append(AllowedAction(row.action, ACTION_LABELS[row.action], row.needs_comment, row.target))
     return found
+
+
+def history(document: StageDocument) -> list[DocumentEvent]:
+    """The document's history, oldest first, each actor's name in the same query (loaded one by one,
+    every person in it would cost a query, and their roles and oversight two more)."""
+    return list(
+        db.session.scalars(
+            select(DocumentEvent)
+            .where(DocumentEvent.document_id == document.id)
+            .options(joinedload(DocumentEvent.actor).options(lazyload(User.grants), lazyload(User.oversees)))
+            .order_by(DocumentEvent.id)
+        )
+    )
 
 
 def lock_for_update(document: StageDocument) -> None:

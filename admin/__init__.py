@@ -18,7 +18,8 @@ def init_admin(app):
     from admin.listviews import ListViewAdmin
     from admin.pages import AccountView, HomeView
     from admin.projects import ProjectAdmin
-    from admin.views import AuditAdmin, FiscalYearAdmin, UnitAdmin, UserAdmin
+    from admin.settings import FiscalYearAdmin, SystemSettingsView
+    from admin.views import AuditAdmin, UnitAdmin, UserAdmin
     from zyperf.models import AuditEntry, FiscalYear, IndicatorCategory, ListView, Project, Unit, User
 
     admin_site = Admin(
@@ -38,6 +39,7 @@ def init_admin(app):
     admin_site.add_view(
         FiscalYearAdmin(FiscalYear, name="预算年度设置", endpoint="admin_years", category=settings)
     )
+    admin_site.add_view(SystemSettingsView(name="系统设置", endpoint="admin_system", category=settings))
     admin_site.add_view(FormDesignerView(name="表单设计", endpoint="admin_forms", category=settings))
     admin_site.add_view(
         IndicatorCategoryAdmin(

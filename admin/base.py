@@ -60,6 +60,12 @@ class SecureModelView(GuardedView, ModelView):
     def __init__(self, model, *, name: str, endpoint: str, url: str | None = None, category=None):
         super().__init__(model, db, name=name, endpoint=endpoint, url=url, category=category)
 
+    def render(self, template, **kwargs):
+        page = super().render(template, **kwargs)
+        if request.method == "POST" and template in (self.create_template, self.edit_template):
+            return page, 422  # a posted form shown again was refused: its errors are on the page
+        return page
+
 
 class ScopedModelView(SecureModelView):
     """A model view over rows that belong to units: every query goes through scope_filter()."""

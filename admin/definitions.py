@@ -2,26 +2,20 @@
 catalog. Every write goes through zyperf.services.definitions; each request commits once."""
 
 import json
-import math
 from itertools import groupby
 
 from flask import Response, flash, redirect, request, url_for
 from flask_admin import expose
 from sqlalchemy import select
-from wtforms import (
-    BooleanField,
-    FileField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
 from wtforms.validators import DataRequired, Length
 
 from admin.base import SecureBaseView, actor
 from admin.views import AuditedModelView
 from forms.base import AppForm
 from forms.builder import build_stage_form
+from forms.designer import CopyYearForm, FieldForm, ImportForm, JsonForm
+from zyperf.domain.fields import FIELD_TYPES, TYPE_OPTIONS
+from zyperf.domain.text import period_label
 from zyperf.errors import DomainError, NotFound, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import (
@@ -37,174 +31,6 @@ from zyperf.services import definitions as defs
 
 STATUS_LABELS = {"draft": "草稿", "published": "已发布"}
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
-NUMBER_OPTIONS = ("min", "max", "weight_total")
-INT_OPTIONS = ("max_length", "places", "max_bytes", "rows_min", "rows_max")
-# Where a service message about one field definition belongs in the small field form.
-MESSAGE_TARGETS = (
-    ("的键", "key"),
-    ("保留字", "key"),
-    ("类型", "type"),
-    ("名称", "label"),
-    ("说明", "help"),
-    ("最小值", "min"),
-    ("min ", "min"),
-    ("max ", "max"),
-    ("字数上限", "max_length"),
-    ("正则", "pattern"),
-    ("小数位数", "places"),
-    ("选项", "choices"),
-    ("文件类型", "accept"),
-    ("文件大小", "max_bytes"),
-    ("行数", "rows_min"),
-    ("rows_", "rows_min"),
-    ("权重合计", "weight_total"),
-    ("附加列", "extra_columns"),
-)
-
-
-class FieldForm(AppForm):
-    """One field of a definition. Options that the chosen type does not use are ignored."""
-
-    key = StringField(
-        "键（英文）",
-        validators=[DataRequired("请填写键"), Length(max=40, message="键不超过 40 个字符")],
-        description="小写字母开头，只含小写字母、数字和下划线，如 supervisor",
-    )
-    label = StringField("名称", validators=[DataRequired("请填写名称")])
-    type = SelectField("类型", choices=list(defs.FIELD_TYPES.items()), validate_choice=False)
-    required = BooleanField("必填")
-    help = TextAreaField("填写说明")
-    min = StringField("最小值")
-    max = StringField("最大值")
-    places = StringField("小数位数")
-    allow_negative = BooleanField("允许负数")
-    max_length = StringField("字数上限")
-    pattern = StringField("格式（正则表达式）")
-    choices = TextAreaField("选项", description="每行一个，写作“值=显示文字”，如 a=优秀")
-    accept = StringField("允许的文件类型", description="扩展名，用逗号分隔，如 pdf,docx")
-    max_bytes = StringField("文件大小上限（字节）")
-    rows_min = StringField("最少行数")
-    rows_max = StringField("最多行数")
-    weight_total = StringField("权重合计")
-    extra_columns = SelectMultipleField(
-        "附加列", choices=list(defs.EXTRA_COLUMNS.items()), validate_choice=False
-    )
-
-    OPTION_NAMES = (
-        "min",
-        "max",
-        "places",
-        "allow_negative",
-        "max_length",
-        "pattern",
-        "choices",
-        "accept",
-        "max_bytes",
-        "rows_min",
-        "rows_max",
-        "weight_total",
-        "extra_columns",
-    )
-
-    def load(self, spec: dict) -> None:
-        """Prefill from a stored field definition."""
-        self.key.data = spec.get("key", "")
-        self.label.data = spec.get("label", "")
-        self.type.data = spec.get("type", "text")
-        self.required.data = bool(spec.get("required"))
-        self.help.data = spec.get("help", "")
-        for name in (*NUMBER_OPTIONS, *INT_OPTIONS):
-            self[name].data = "" if spec.get(name) is None else str(spec[name])
-        self.allow_negative.data = bool(spec.get("allow_negative"))
-        self.pattern.data = spec.get("pattern", "")
-        self.choices.data = "\n".join(f"{v}={label}" for v, label in spec.get("choices") or [])
-        self.accept.data = ",".join(spec.get("accept") or [])
-        self.extra_columns.data = list(spec.get("extra_columns") or [])
-
-    def to_spec(self, previous: dict | None = None) -> dict | None:
-        """The field definition entered, or None after putting parse errors next to the fields. What
-        is left (ranges, duplicates, empty choices) is the service's validate_definition's to judge."""
-        ftype = (self.type.data or "").strip()
-        spec: dict = {"key": (self.key.data or "").strip(), "label": (self.label.data or "").strip()}
-        spec["type"] = ftype
-        if self.required.data:
-            spec["required"] = True
-        if (self.help.data or "").strip():
-            spec["help"] = self.help.data.strip()
-        if previous and "condition" in previous:
-            spec["condition"] = previous["condition"]  # kept; edited in the JSON view
-        options = defs.TYPE_OPTIONS.get(ftype, frozenset())
-        ok = True
-        for name in NUMBER_OPTIONS + INT_OPTIONS:
-            raw = (self[name].data or "").strip()
-            if name not in options or not raw:
-                continue
-            number = _number(raw, integer=name in INT_OPTIONS or ftype == "integer")
-            if number is None:
-                self[name].errors = [*self[name].errors, "应为整数" if name in INT_OPTIONS else "应为数字"]
-                ok = False
-            else:
-                spec[name] = number
-        if "allow_negative" in options and self.allow_negative.data:
-            spec["allow_negative"] = True
-        if "pattern" in options and (self.pattern.data or "").strip():
-            spec["pattern"] = self.pattern.data.strip()
-        if "choices" in options:
-            spec["choices"] = []
-            for line in (self.choices.data or "").splitlines():
-                if not line.strip():
-                    continue
-                value, sep, text = line.partition("=")
-                if not sep:
-                    value = text = line
-                spec["choices"].append([value.strip(), text.strip()])
-        if "accept" in options and (self.accept.data or "").strip():
-            spec["accept"] = [
-                e.strip().lower().lstrip(".")
-                for e in self.accept.data.replace("，", ",").split(",")
-                if e.strip()
-            ]
-        if "extra_columns" in options and self.extra_columns.data:
-            spec["extra_columns"] = list(self.extra_columns.data)
-        return spec if ok else None
-
-    def show(self, err: ValidationFailed, key: str | None) -> None:
-        """Put the service's messages about this field (or the whole list) next to the inputs."""
-        messages = [m for k, ms in (err.fields or {}).items() if k in (key, "fields") for m in ms]
-        if not messages:  # a key that is itself invalid comes back as fields[i]
-            messages = [m for ms in (err.fields or {}).values() for m in ms] or [err.message]
-        for message in messages:
-            target = next((name for word, name in MESSAGE_TARGETS if word in message), None)
-            field = self[target] if target else self.key
-            field.errors = [*field.errors, message]
-        flash("保存失败：" + "；".join(messages), "error")
-
-
-def _number(raw: str, *, integer: bool) -> int | float | None:
-    try:
-        if integer:
-            return int(raw)
-        value = float(raw)
-    except ValueError:
-        return None
-    if not math.isfinite(value):
-        return None
-    return int(value) if value.is_integer() and "." not in raw and "e" not in raw.lower() else value
-
-
-class JsonForm(AppForm):
-    fields_json = TextAreaField("字段列表（JSON）", validators=[DataRequired("请填写字段列表")])
-
-
-class CopyYearForm(AppForm):
-    from_year = SelectField("源年度", coerce=int)
-    to_year = SelectField("目标年度", coerce=int)
-
-
-class ImportForm(AppForm):
-    fiscal_year = SelectField("导入到年度", coerce=int)
-    file = FileField("JSON 文件")
-    text = TextAreaField("或粘贴 JSON 文本")
 
 
 def _years() -> list[FiscalYear]:
@@ -279,8 +105,8 @@ class FormDesignerView(SecureBaseView):
             definition=definition,
             kinds=KIND_LABELS,
             statuses=STATUS_LABELS,
-            type_labels=defs.FIELD_TYPES,
-            type_options={k: sorted(v) for k, v in defs.TYPE_OPTIONS.items()},
+            type_labels=FIELD_TYPES,
+            type_options={k: sorted(v) for k, v in TYPE_OPTIONS.items()},
             field_form=field_form,
             json_form=json_form,
             editing=editing,
@@ -397,6 +223,7 @@ class FormDesignerView(SecureBaseView):
         if request.method == "POST":
             form = form_class()
             form.complete = True
+            form.settings = definition.fiscal_year.year_settings
             if form.validate_on_submit():
                 flash("校验通过：按此填写可以送审", "success")
             else:
@@ -405,6 +232,7 @@ class FormDesignerView(SecureBaseView):
         else:
             form = form_class(formdata=None)
             form.complete = False
+        form.period = period_label(definition.fiscal_year.year_settings.monitoring_month)
         return self.render(
             "admin/definitions/preview.html", definition=definition, form=form, kinds=KIND_LABELS
         ), status

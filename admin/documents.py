@@ -10,16 +10,17 @@ from sqlalchemy import select
 
 from admin.base import SecureBaseView, actor
 from admin.diagrams import workflow_svg
-from forms.builder import build_stage_form
+from admin.document_review import ReviewPages, event_label, stage_form
+from admin.document_view import DocumentView
 from forms.decisions import NewDocumentForm, TransitionForm
-from zyperf.errors import DomainError, NotFound
+from zyperf.errors import DomainError, NotFound, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, Project, StageDocument, Unit
 from zyperf.permissions import Action, can, get_visible_or_404, require, scoped
+from zyperf.services import document_data, listviews, reviews, workflow
 from zyperf.services import documents as document_service
-from zyperf.services import listviews, workflow
 from zyperf.services import projects as project_service
-from zyperf.services.definitions import EXTRA_COLUMNS, TABLE_COLUMNS
+from zyperf.services.guards import REVIEW_CONCLUSIONS
 from zyperf.services.worklist import due_date, outstanding_by_unit, worklist_count, worklist_page
 from zyperf.transitions import (
     ACTION_LABELS,
@@ -32,7 +33,7 @@ from zyperf.transitions import (
 )
 
 
-class DocumentsView(SecureBaseView):
+class DocumentsView(ReviewPages, SecureBaseView):
     required_action = Action.VIEW_DOCUMENT
 
     @expose("/")
@@ -83,31 +84,42 @@ class DocumentsView(SecureBaseView):
 
     @expose("/<int:doc_id>")
     def detail(self, doc_id: int):
+        return self.render_detail(get_visible_or_404(actor(), StageDocument, doc_id))
+
+    def render_detail(self, document, *, refusal: DomainError | None = None):
+        """The document page; a refused action comes back here with its reason (and the same status)."""
         user = actor()
-        document = get_visible_or_404(user, StageDocument, doc_id)
-        definition = document_service.definition_of(document)
+        definition = document_data.definition_of(document)
         fields = (
             definition.fields
             if definition
             else [{"key": k, "label": k, "type": "text"} for k in document.data if k != "review_conclusion"]
         )
-        return self.render(
+        editable = can(user, Action.EDIT_DOCUMENT, document)
+        page = self.render(
             "admin/documents/detail.html",
             document=document,
             fields=fields,
-            field_labels={f["key"]: f["label"] for f in fields} | {"form_version": "表单版本"},
-            table_columns=TABLE_COLUMNS | EXTRA_COLUMNS,
+            view=DocumentView(
+                document, definition, document_data.document_settings(document).monitoring_month
+            ),
             actions=workflow.allowed_actions(user, document),
             history=workflow.history(document),
-            can_edit=can(user, Action.EDIT_DOCUMENT, document),
-            newer_form=document_service.newer_form_version(document)
-            if can(user, Action.EDIT_DOCUMENT, document)
-            else None,
+            can_edit=editable,
+            newer_form=document_service.newer_form_version(document) if editable else None,
             form=TransitionForm(formdata=None, version=document.version),
+            conclusions=REVIEW_CONCLUSIONS.get(DocumentKind(document.kind), ()),
             state_label=state_label,
-            action_labels=ACTION_LABELS,
+            event_label=event_label,
             due=due_date(document),
+            refusal=refusal,
+            settings_changed=document_data.settings_changed(document),
+            reviewer=reviews.may_review(user, document),
+            review_flags=(document.review or {}).get("flags") or {},
+            flag_labels=reviews.FLAG_LABELS,
+            score_targets=reviews.score_targets(document),
         )
+        return page, refusal.status if refusal else 200
 
     @expose("/<int:doc_id>/transition", methods=["POST"])
     def transition(self, doc_id: int):
@@ -118,17 +130,18 @@ class DocumentsView(SecureBaseView):
             flash("；".join(m for msgs in form.errors.values() for m in msgs), "error")
             return redirect(url_for(".detail", doc_id=doc_id), code=303)
         params = {"conclusion": form.conclusion.data} if form.conclusion.data else {}
-        workflow.apply(
+        return self.act(
             document,
-            form.action.data,
-            actor=user,
-            expected_version=form.version.data,
-            comment=form.comment.data or "",
-            params=params,
+            lambda: workflow.apply(
+                document,
+                form.action.data,
+                actor=user,
+                expected_version=form.version.data,
+                comment=form.comment.data or "",
+                params=params,
+            ),
+            f"已{ACTION_LABELS.get(form.action.data, '办理')}：{document.title}",
         )
-        db.session.commit()
-        flash(f"已{ACTION_LABELS[form.action.data]}：{document.title}", "success")
-        return redirect(url_for(".detail", doc_id=doc_id), code=303)
 
     @expose("/<int:doc_id>/edit", methods=["GET", "POST"])
     def edit(self, doc_id: int):
@@ -136,27 +149,31 @@ class DocumentsView(SecureBaseView):
         user = actor()
         document = get_visible_or_404(user, StageDocument, doc_id)
         require(user, Action.EDIT_DOCUMENT, document)
-        definition = document_service.definition_of(document)
+        definition = document_data.definition_of(document)
         if definition is None:
             return self._edit_free_form(user, document)
-        form_class = build_stage_form(definition)
-        form = (
-            form_class(data=document.data, version=document.version)
-            if request.method == "GET"
-            else form_class()
-        )
-        form.complete = False
+        form = stage_form(document, definition, formdata=request.method == "POST")
         if request.method == "POST":
             if form.validate_on_submit():
-                data = self._with_uploads(user, document, definition, form.entry_data())
-                document_service.edit_document(
-                    document, actor=user, data=data, expected_version=request.form.get("version", type=int)
-                )
-                db.session.commit()
-                flash("已保存", "success")
-                return redirect(url_for(".detail", doc_id=doc_id), code=303)
+                try:
+                    data = self._with_uploads(user, document, definition, form.entry_data())
+                    document_service.edit_document(
+                        document,
+                        actor=user,
+                        data=data,
+                        expected_version=request.form.get("version", type=int),
+                    )
+                    db.session.commit()
+                except ValidationFailed as err:
+                    db.session.rollback()
+                    form.show_errors(err.fields or {})
+                    if not err.fields:
+                        form.form_errors.append(err.message)
+                else:
+                    flash("已保存", "success")
+                    return redirect(url_for(".detail", doc_id=doc_id), code=303)
             flash("保存失败：请按各项下方的提示修改", "error")
-        status = 422 if form.errors else 200
+        status = 422 if form.errors or form.form_errors else 200
         return self.render(
             "admin/documents/edit.html", document=document, form=form, definition=definition
         ), status

@@ -32,10 +32,14 @@ class ProjectForm(AdminForm):
     name = StringField(
         "项目名称", validators=[DataRequired("请填写项目名称"), Length(max=200, message="不超过 200 字")]
     )
-    fiscal_amount = DecimalField("财政拨款（万元）", **AMOUNT)
-    other_amount = DecimalField("其他资金（万元）", **AMOUNT)
-    total_amount = DecimalField(
-        "年度资金总额（万元）", description="留空则按财政拨款 + 其他资金计算", **AMOUNT
+    fiscal_amount = DecimalField("财政资金（万元）", **AMOUNT)
+    carryover_amount = DecimalField(
+        "其中：上年结转资金（万元）", description="财政资金中上年结转的部分，不另计入总额", **AMOUNT
+    )
+    special_amount = DecimalField("财政专户管理资金（万元）", **AMOUNT)
+    unit_amount = DecimalField("单位资金（万元）", **AMOUNT)
+    other_amount = DecimalField(
+        "其他资金（万元）", description="社会投入资金、银行贷款等；年度资金总额由各来源合计得出", **AMOUNT
     )
     is_new = BooleanField("新增项目")
     is_major = BooleanField("重大政策/项目")
@@ -57,6 +61,8 @@ class ProjectAdmin(ScopedModelView):
         "name",
         "total_amount",
         "fiscal_amount",
+        "special_amount",
+        "unit_amount",
         "other_amount",
         "is_new",
         "is_major",
@@ -71,8 +77,11 @@ class ProjectAdmin(ScopedModelView):
         "code": "项目编码",
         "name": "项目名称",
         "total_amount": "年度资金总额（万元）",
-        "fiscal_amount": "财政拨款（万元）",
+        "fiscal_amount": "财政资金（万元）",
+        "special_amount": "财政专户管理资金（万元）",
+        "unit_amount": "单位资金（万元）",
         "other_amount": "其他资金（万元）",
+        "carryover_amount": "其中：上年结转资金（万元）",
         "is_new": "新增",
         "is_major": "重大政策/项目",
         "added_mid_year": "年中追加",
@@ -80,7 +89,7 @@ class ProjectAdmin(ScopedModelView):
         "created_at": "创建时间",
         "created_by": "创建人",
     }
-    column_details_list = (*column_list, "created_by", "created_at")
+    column_details_list = (*column_list, "carryover_amount", "created_by", "created_at")
     column_formatters = dict.fromkeys(FLAG_FIELDS, _yes_no) | {
         "created_at": lambda v, c, m, n: local_time(m.created_at),
         "created_by": lambda v, c, m, n: m.created_by.display_name if m.created_by else "（初始数据）",
@@ -172,7 +181,7 @@ class ProjectAdmin(ScopedModelView):
 
     @staticmethod
     def _values(form) -> dict:
-        values = {k: form[k].data for k in ("code", "name", "fiscal_amount", "other_amount", "total_amount")}
+        values = {k: form[k].data for k in ("code", "name", *project_service.AMOUNT_FIELDS)}
         values.update({k: form[k].data for k in FORM_FLAGS})
         return values
 

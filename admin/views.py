@@ -1,4 +1,4 @@
-"""Configuration views for admins: units, users, fiscal years, and the audit log (read-only)."""
+"""Configuration views for admins: units, users, and the audit log (read-only)."""
 
 from flask import flash
 from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipleField
@@ -11,7 +11,7 @@ from forms.fields import CheckboxesField
 from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
 from zyperf.formatting import local_time
-from zyperf.models import INDICATOR_FRAMEWORKS, ROLE_LABELS, TEMPLATE_FAMILIES, Role, Unit
+from zyperf.models import ROLE_LABELS, Role, Unit
 from zyperf.permissions import Action
 from zyperf.services import accounts, audit
 
@@ -76,76 +76,6 @@ class UnitAdmin(AuditedModelView):
         },
         "name": {"validators": [DataRequired("请填写名称"), Length(max=100, message="不超过 100 字")]},
     }
-
-
-class FiscalYearAdmin(AuditedModelView):
-    column_list = (
-        "year",
-        "is_current",
-        "major_project_threshold",
-        "monitoring_month",
-        "template_family",
-        "indicator_framework",
-        "targets_due",
-        "monitoring_due",
-        "evaluation_due",
-    )
-    column_labels = {
-        "year": "年度",
-        "is_current": "当前年度",
-        "major_project_threshold": "大额项目标准（万元）",
-        "monitoring_month": "监控截至月份",
-        "template_family": "模板体系",
-        "indicator_framework": "指标体系",
-        "ex_ante_due": "事前评估截止日",
-        "targets_due": "绩效目标截止日",
-        "monitoring_due": "绩效监控截止日",
-        "evaluation_due": "绩效自评截止日",
-        "rectification_due": "整改报告截止日",
-    }
-    column_formatters = {
-        "is_current": _yes_no,
-        "template_family": lambda v, c, m, n: TEMPLATE_FAMILIES.get(m.template_family, m.template_family),
-    }
-    column_default_sort = ("year", True)
-    form_columns = (
-        "year",
-        "is_current",
-        "major_project_threshold",
-        "monitoring_month",
-        "template_family",
-        "indicator_framework",
-        "ex_ante_due",
-        "targets_due",
-        "monitoring_due",
-        "evaluation_due",
-        "rectification_due",
-    )
-    form_choices = {
-        "template_family": list(TEMPLATE_FAMILIES.items()),
-        "indicator_framework": list(INDICATOR_FRAMEWORKS.items()),
-        "monitoring_month": [(str(m), f"{m} 月") for m in range(1, 13)],
-    }
-
-    def on_model_change(self, form, model, is_created):
-        if model.monitoring_month is not None:
-            model.monitoring_month = int(model.monitoring_month)
-        if model.major_project_threshold is not None and model.major_project_threshold < 0:
-            raise ValidationFailed("大额项目标准不能为负数")
-        super().on_model_change(form, model, is_created)  # audit first: the query below autoflushes
-        if model.is_current:
-            # Exactly one current year: the others step down in the same transaction.
-            from zyperf.models import FiscalYear
-
-            for other in db.session.scalars(select(FiscalYear).where(FiscalYear.is_current.is_(True))):
-                if other is not model:
-                    other.is_current = False
-
-    def handle_view_exception(self, exc):
-        if isinstance(exc, ValidationFailed):
-            flash(exc.message, "error")
-            return True
-        return super().handle_view_exception(exc)
 
 
 def _units():

@@ -1,8 +1,9 @@
 """Run every benchmark: python -m bench. Each prints ratios against a baseline measured in the same run."""
 
-from bench import bench_forms, bench_pages, bench_scale, bench_transitions
+from bench import bench_exports, bench_forms, bench_pages, bench_scale, bench_transitions
 
 bench_transitions.main()
 bench_pages.main()
 bench_forms.main()
+bench_exports.main()
 bench_scale.main()

@@ -1,20 +1,21 @@
-"""WTForms classes built from stage-form definitions. Every rule lives in zyperf.services.definitions
-(check_field, check_conditions); the fields here only carry raw input to those checkers."""
+"""WTForms classes built from stage-form definitions. Every rule lives in the domain's checkers
+(zyperf.domain.fields); the fields here only carry raw input to them."""
 
 import hashlib
 import json
-import re
 from collections import OrderedDict
 
-from markupsafe import Markup
 from werkzeug.datastructures import FileStorage
 from wtforms import Field, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 
 from forms.base import AppForm
+from forms.tables import ComputedField, FundTableField, IndicatorTableField, RatingTableField
+from zyperf.domain import fields as domain_fields
+from zyperf.domain.fields import Context, FieldError, check_conditions, check_field, empty_value
+from zyperf.domain.settings import YearSettings
 from zyperf.models import FormDefinition
-from zyperf.services import definitions as defs
+from zyperf.services.definitions import catalog_for
 
 CACHE_SIZE = 256
 _FORM_CACHE: OrderedDict[tuple, type] = OrderedDict()
@@ -28,9 +29,9 @@ class Check:
 
     def __call__(self, form, field):
         try:
-            field.cleaned = defs.check_field(self.spec, field.raw_value(), form.check_context())
-        except defs.FieldError as exc:
-            field.cleaned = defs.empty_value(self.spec)
+            field.cleaned = check_field(self.spec, field.raw_value(), form.check_context())
+        except FieldError as exc:
+            field.cleaned = empty_value(self.spec)
             raise StopValidation("；".join(exc.messages)) from None
 
 
@@ -86,125 +87,12 @@ class AttachmentField(RawMixin, StringField):
         return self.data.get("name", "") if isinstance(self.data, dict) else ""
 
 
-_ROW_KEY = re.compile(r"^(\d{1,4})-([a-z0-9]+)$")
-
-
-class IndicatorTableWidget:
-    """A grid of inputs named `<key>-<i>-<column>` with blank rows to fill (values escaped). 一级, 二级
-    and 指标性质 offer the catalog's and the canonical values as suggestions (datalist); the checker
-    still decides. A small inline script adds rows."""
-
-    BLANK_ROWS = 3
-    LISTS = {"level1": "l1", "level2": "l2", "nature": "nature"}
-
-    def __call__(self, field, **kwargs):
-        columns = dict(defs.TABLE_COLUMNS)
-        columns.update({c: defs.EXTRA_COLUMNS[c] for c in field.spec.get("extra_columns") or []})
-        rows = [r for r in (field.data or []) if isinstance(r, dict)] + [{}] * self.BLANK_ROWS
-        head = Markup("").join(Markup("<th>{}</th>").format(label) for label in columns.values())
-        cell = Markup('<td><input name="{}-{}-{}" value="{}"{}></td>')
-
-        def list_attr(col):
-            return (
-                Markup(' list="{}-{}"').format(field.id, self.LISTS[col]) if col in self.LISTS else Markup("")
-            )
-
-        body = Markup("").join(
-            Markup("<tr>{}</tr>").format(
-                Markup("").join(
-                    cell.format(
-                        field.name, i, col, "" if row.get(col) is None else row.get(col), list_attr(col)
-                    )
-                    for col in columns
-                )
-            )
-            for i, row in enumerate(rows)
-        )
-        catalog = field.catalog()
-        options = {
-            "l1": dict.fromkeys(a for a, _ in catalog),
-            "l2": dict.fromkeys(b for _, b in catalog),
-            "nature": dict.fromkeys(("=", "≥", "≤", "定性")),
-        }
-        datalists = Markup("").join(
-            Markup('<datalist id="{}-{}">{}</datalist>').format(
-                field.id, name, Markup("").join(Markup('<option value="{}">').format(v) for v in values)
-            )
-            for name, values in options.items()
-        )
-        add_row = Markup(
-            '<button type="button" class="btn btn-sm btn-outline-secondary mt-1" data-add-row="{}">添加一行</button>'
-            "<script>document.querySelectorAll('[data-add-row]').forEach(function (b) {{"
-            "if (b.dataset.bound) return; b.dataset.bound = 1; b.addEventListener('click', function () {{"
-            "var body = document.getElementById(b.dataset.addRow).tBodies[0], last = body.rows[body.rows.length - 1];"
-            "var row = last.cloneNode(true), n = body.rows.length;"
-            "row.querySelectorAll('input').forEach(function (i) {{ i.value = '';"
-            "i.name = i.name.replace(/-\\d+-/, '-' + n + '-'); }}); body.appendChild(row); }}); }});</script>"
-        ).format(field.id)
-        return Markup(
-            '<table class="indicator-table" id="{}"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>{}{}'
-        ).format(field.id, head, body, datalists, add_row)
-
-
-class IndicatorTableField(Field):
-    """Rows from form data named `<key>-<i>-<column>`, or a JSON list (a string, or the list itself
-    when Flask-WTF wraps a JSON request body)."""
-
-    widget = IndicatorTableWidget()
-
-    def __init__(self, label=None, validators=None, spec=None, **kwargs):
-        self._form = kwargs.get("_form")  # for the catalog suggestions; WTForms keeps only its meta
-        super().__init__(label, validators, **kwargs)
-        self.spec = spec or {}
-
-    def process(self, formdata, data=unset_value, extra_filters=None):
-        self.process_errors = []
-        if data is unset_value:
-            data = self.default() if callable(self.default) else self.default
-        self.object_data = data
-        self.data = data if isinstance(data, list) else []
-        self.raw_data = None
-        if formdata is not None:
-            self.data = self._rows_from(formdata)
-
-    def _rows_from(self, formdata):
-        values = formdata.getlist(self.name)
-        if values:
-            if len(values) == 1 and isinstance(values[0], str):
-                try:
-                    return json.loads(values[0])
-                except (ValueError, RecursionError):
-                    return "invalid"  # the checker refuses anything that is not a list
-            return list(values)
-        prefix = f"{self.name}-"
-        rows: dict[int, dict] = {}
-        for name in formdata:
-            if not name.startswith(prefix):
-                continue
-            match = _ROW_KEY.match(name[len(prefix) :])
-            if match:
-                rows.setdefault(int(match.group(1)), {})[match.group(2)] = formdata.get(name)
-        # A trailing blank row is the widget's empty line, not an indicator.
-        return [row for _, row in sorted(rows.items()) if any(str(v).strip() for v in row.values())]
-
-    def raw_value(self):
-        return self.data
-
-    def catalog(self):
-        """(一级, 二级) pairs for the suggestions, from the form's check context (loaded once)."""
-        form = getattr(self, "_form", None)
-        return form.check_context().catalog if form is not None else ()
-
-    def _value(self):
-        return json.dumps(self.data, ensure_ascii=False)
-
-
 def _field_for(spec: dict) -> Field:
     kwargs = {"label": spec["label"], "description": spec.get("help", ""), "validators": [Check(spec)]}
     ftype = spec["type"]
     render_kw = {"required": True} if spec.get("required") else {}
     if ftype == "long_text":
-        render_kw["maxlength"] = spec.get("max_length") or defs.LONG_TEXT_CAP
+        render_kw["maxlength"] = spec.get("max_length") or domain_fields.LONG_TEXT_CAP
         return LongTextField(render_kw=render_kw, **kwargs)
     if ftype in ("choice", "yes_no"):
         choices = spec["choices"] if ftype == "choice" else [["yes", "是"], ["no", "否"]]
@@ -217,45 +105,74 @@ def _field_for(spec: dict) -> Field:
         if spec.get("accept"):
             render_kw["accept"] = ",".join(f".{e}" for e in spec["accept"])
         return AttachmentField(render_kw={**render_kw, "type": "file"}, **kwargs)
-    if ftype == "indicator_table":
-        return IndicatorTableField(spec=spec, **kwargs)
+    table = {
+        "indicator_table": IndicatorTableField,
+        "fund_table": FundTableField,
+        "rating_table": RatingTableField,
+        "computed": ComputedField,
+    }.get(ftype)
+    if table is not None:
+        return table(spec=spec, **kwargs)
     render_kw["type"] = {"integer": "number", "date": "date"}.get(ftype, "text")
     if ftype in ("decimal", "percent"):
         render_kw["inputmode"] = "decimal"
     if ftype == "text":
-        render_kw["maxlength"] = spec.get("max_length") or defs.TEXT_CAP
+        render_kw["maxlength"] = spec.get("max_length") or domain_fields.TEXT_CAP
     return TextField(render_kw=render_kw, **kwargs)
 
 
 class StageForm(AppForm):
-    """Base of the generated classes; `entry_data()` is the cleaned dict to store in a document."""
+    """Base of the generated classes; `entry_data()` is the cleaned dict to store in a document.
+
+    The view tells an instance about its document: `settings` and `family` (what checkers need),
+    `carried` (the promise is read-only), `period` (`1-8月`) and `figures` (computed values to show)."""
 
     version = HiddenField()  # the document's optimistic-lock version, for the pages
     _fields_spec: list[dict] = []
-    _framework: str = ""
     _catalog_override = None
+    kind = ""
     complete = True  # False on the edit page: a draft may be incomplete, never wrong
+    settings: YearSettings = YearSettings()
+    family: str | None = None
+    carried = False
+    period = "1-8月"
+    figures: dict = {}
 
-    def check_context(self) -> defs.Context:
+    def check_context(self) -> Context:
         if not hasattr(self, "_ctx"):
             if self._catalog_override is not None:
-                self._ctx = defs.Context(lambda: tuple(self._catalog_override), complete=self.complete)
+                loader = lambda: tuple(self._catalog_override)
             else:
-                self._ctx = defs.Context(lambda: defs.catalog_for(self._framework), complete=self.complete)
+                loader = lambda: catalog_for(self.settings.indicator_framework)
+            self._ctx = Context(loader, complete=self.complete, settings=self.settings, family=self.family)
         return self._ctx
+
+    def label_of(self, field) -> str:
+        return field.label.text.replace("{period}", self.period)
+
+    def description_of(self, field) -> str:
+        return (field.description or "").replace("{period}", self.period)
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         if not self.complete:
             return ok
-        cleaned = self.entry_data()
-        for key, messages in defs.check_conditions(self._fields_spec, cleaned).items():
+        for key, messages in check_conditions(self._fields_spec, self.entry_data()).items():
             self[key].errors = [*self[key].errors, *messages]
             ok = False
         return ok
 
     def entry_data(self) -> dict:
         return {spec["key"]: getattr(self[spec["key"]], "cleaned", None) for spec in self._fields_spec}
+
+    def show_errors(self, errors: dict[str, list[str]]) -> None:
+        """Put a service's messages (by field key) next to the fields; others become form errors."""
+        for key, messages in errors.items():
+            field = self._fields.get(key)
+            if field is not None:
+                field.errors = [*field.errors, *(m for m in messages if m not in field.errors)]
+            else:
+                self.form_errors.extend(messages)
 
 
 def _content_key(definition: FormDefinition) -> str:
@@ -283,10 +200,7 @@ def build_stage_form(definition: FormDefinition) -> type[StageForm]:
         _FORM_CACHE.move_to_end(cache_key)
         return cls
     specs = json.loads(json.dumps(definition.fields))  # the class never shares the row's lists
-    attrs: dict = {
-        "_fields_spec": specs,
-        "_framework": definition.fiscal_year.indicator_framework,
-    }
+    attrs: dict = {"_fields_spec": specs, "kind": definition.kind}
     for spec in specs:
         attrs[spec["key"]] = _field_for(spec)
     cls = type(f"StageForm_{definition.kind}_v{definition.version}", (StageForm,), attrs)

@@ -3,8 +3,13 @@
 import re
 from decimal import Decimal
 
-from zyperf.models import DocumentKind, FiscalYear, FormDefinition
-from zyperf.services import definitions
+from sqlalchemy import select
+
+from zyperf.domain import indicators, tables
+from zyperf.domain.figures import EXANTE_ASPECTS
+from zyperf.extensions import db
+from zyperf.models import DocumentKind, FiscalYear, FormDefinition, StageDocument
+from zyperf.services import definitions, document_data
 
 
 def indicator_rows(field: dict) -> list[dict]:
@@ -16,13 +21,28 @@ def indicator_rows(field: dict) -> list[dict]:
         {"level1": "效益指标", "level2": "社会效益指标", "level3": "规划指导作用", "nature": "定性",
          "value": "效果明显", "unit": "", "weight": str(total - half)},
     ]  # fmt: skip
-    if field.get("extra_columns"):
-        rows[0] |= {"actual": "20", "reason": ""}
-        rows[1] |= {"actual": "效果明显", "reason": ""}
-    return rows
+    return [fill_row(field, row) for row in rows]
 
 
-def value_for(field: dict):
+def fill_row(field: dict, row: dict) -> dict:
+    """A promise row with what happened filled in, as the table's mode asks (all targets met)."""
+    mode = indicators.mode(field)
+    qualitative = row["nature"] == "定性"
+    if mode == "legacy" and field.get("extra_columns"):
+        return row | {"actual": row["value"], "reason": ""}
+    if mode == "monitoring":
+        return row | {"actual": row["value"], "expected": row["value"], "likelihood": "certain", "causes": []}
+    if mode == "evaluation":
+        extra = (
+            {"actual": "效果明显", "grade": "达成年度指标", "score_entered": row["weight"]}
+            if qualitative
+            else {}
+        )
+        return row | {"actual": row["value"]} | extra
+    return row
+
+
+def value_for(field: dict, family: str | None = None):
     kind = field["type"]
     low = field.get("min")
     if kind == "text":
@@ -36,7 +56,8 @@ def value_for(field: dict):
     if kind == "integer":
         return int(low) if low is not None else 1
     if kind in ("decimal", "percent"):
-        return str(Decimal(str(low)) if low is not None else Decimal("50.00"))
+        value = max(Decimal("50.00"), Decimal(str(low)) if low is not None else Decimal(0))
+        return str(min(value, Decimal(str(field["max"]))) if field.get("max") is not None else value)
     if kind == "date":
         return "2026-06-30"
     if kind == "choice":
@@ -49,16 +70,41 @@ def value_for(field: dict):
         return {"name": f"附件.{(field.get('accept') or ['pdf'])[0]}", "size": 1024}
     if kind == "indicator_table":
         return indicator_rows(field)
+    if kind == "fund_table":  # everything spent as budgeted
+        return {"fiscal": dict.fromkeys(tables.fund_columns(field), "100.00")}
+    if kind == "rating_table":
+        return [{"rating": "优", "opinion": ""} for _, subs in EXANTE_ASPECTS for _ in subs]
+    if kind == "computed":
+        return None
     raise ValueError(kind)
 
 
 def complete_data(kind: str, year: int = 2026) -> dict:
-    """Every field of the year's published form of `kind`, filled validly."""
-    from sqlalchemy import select
-
-    from zyperf.extensions import db
-
+    """Every field of the year's published form of `kind`, filled validly (no indicators carried)."""
     fy = db.session.scalar(select(FiscalYear).where(FiscalYear.year == year))
     definition: FormDefinition = definitions.published_definition(DocumentKind(kind), fy)
-    data = {f["key"]: value_for(f) for f in definition.fields}
+    data = {f["key"]: value_for(f) for f in definition.fields if f["type"] != "computed"}
     return definitions.validate_data(definition, data)
+
+
+def complete_document_data(document: StageDocument) -> dict:
+    """The document's own data made complete: carried indicators get their results, the rest filled."""
+    definition = document_data.definition_of(document)
+    data = dict(document.data or {})
+    for field in definition.fields:
+        key, value = field["key"], data.get(field["key"])
+        if field["type"] == "computed":
+            continue
+        if field["type"] == "indicator_table" and value:
+            data[key] = [fill_row(field, row) for row in value]
+        elif field["type"] == "fund_table" and tables.funds_filled(value):
+            data[key] = {
+                source: {
+                    c: row.get("adjusted", row.get(c)) if c in ("executed", "expected") else row[c]
+                    for c in row
+                }
+                for source, row in value.items()
+            }
+        elif value in (None, "", [], {}):
+            data[key] = value_for(field, document.template_family)
+    return data

@@ -37,7 +37,14 @@ def test_staff_creates_project_through_api(client, section_staff):
     }
     response = client.post("/api/v1/projects", json=body, headers=headers)
     assert response.status_code == 201, response.json
-    assert response.json["amounts"] == {"total": "12.50", "fiscal": "10.00", "other": "2.50"}
+    assert response.json["amounts"] == {
+        "total": "12.50",
+        "fiscal": "10.00",
+        "special": "0.00",
+        "unit": "0.00",
+        "other": "2.50",
+        "carryover": "0.00",
+    }
     assert response.json["unit"]["code"] == "guihua"
 
 

@@ -44,7 +44,7 @@ def test_cached_published_definition_gives_the_same_class(bureau):
 def test_draft_edits_are_never_served_stale(bureau, administrator):
     fy = db.session.scalar(select(FiscalYear).where(FiscalYear.year == 2026))
     draft = defs.create_draft(
-        "monitoring", fy, [{"key": "a", "label": "甲", "type": "text"}], actor=administrator
+        "budget_adjustment", fy, [{"key": "a", "label": "甲", "type": "text"}], actor=administrator
     )
     first = build_stage_form(draft)
     defs.update_draft(draft, [{"key": "b", "label": "乙", "type": "integer"}], actor=administrator)
@@ -59,9 +59,8 @@ def test_form_uses_the_same_rules_and_row_naming(app, bureau):
     data = {
         "overview": "=1+1 <script>x</script>",
         "manager": "张三",
-        "total_amount": "680",
-        "fiscal_amount": "680",
-        "other_amount": "0",
+        "funds-fiscal-amount": "680",
+        "funds-unit-amount": "20.5",
         "annual_goal": "完成编制",
         **formdata_rows("indicators", good_rows()),
         "indicators-2-level1": "",  # the widget's blank line is ignored
@@ -69,15 +68,19 @@ def test_form_uses_the_same_rules_and_row_naming(app, bureau):
     ok, form = post(app, cls, data)
     assert ok, form.errors
     entry = form.entry_data()
-    api_data = {k: v for k, v in data.items() if "-" not in k} | {"indicators": good_rows()}
+    api_data = {k: v for k, v in data.items() if "-" not in k} | {
+        "indicators": good_rows(),
+        "funds": {"fiscal": {"amount": "680"}, "unit": {"amount": "20.5"}},
+    }
     assert entry == defs.validate_data(definition, api_data)  # one rule set for pages and API
+    assert entry["funds"]["unit"] == {"amount": "20.50"} and entry["funds"]["special"] == {"amount": "0.00"}
     assert entry["overview"] == "=1+1 <script>x</script>"
     assert entry["indicators"][0]["nature"] == "≥"
 
-    bad = {**data, "total_amount": "-5", "indicators-1-weight": "20"}
+    bad = {**data, "funds-fiscal-amount": "-5", "indicators-1-weight": "20"}
     ok, form = post(app, cls, bad)
     assert not ok
-    assert "应为不小于0" in form.errors["total_amount"][0]
+    assert form.errors["funds"] == ["财政资金·金额：金额应为不小于0的数字，最多两位小数"]
     assert "绩效指标权重合计应为90，当前为80" in form.errors["indicators"][0]
 
 
@@ -106,10 +109,26 @@ def test_conditions_choices_and_yes_no_in_forms(app, bureau):
     assert not ok
     assert form.errors["source"] == ["问题来源的选项无效"]
     assert form.errors["truthfulness"] == ["请填写真实性声明：本单位对整改报告内容的真实性负责"]
-    selfeval = build_stage_form(defs.published_definition("self_evaluation", 2026))
-    ok, form = post(app, selfeval, {"execution_rate": "85"})
-    assert form.errors["execution_reason"] == ["预算执行率（%）<90时，须填写预算执行率未达到90%的原因"]
-    html = str(form.indicators())
+    fy = db.session.scalar(select(FiscalYear).where(FiscalYear.year == 2026))
+    conditional = defs.create_draft(
+        "budget_adjustment",
+        fy,
+        [
+            {"key": "rate", "label": "执行率（%）", "type": "percent"},
+            {
+                "key": "why",
+                "label": "原因",
+                "type": "long_text",
+                "condition": {"required_if": {"field": "rate", "op": "<", "value": 90}},
+            },
+        ],
+        actor=None,
+    )
+    ok, form = post(app, build_stage_form(conditional), {"rate": "85"})
+    assert form.errors["why"] == ["执行率（%）<90时，须填写原因"]
+    targets = build_stage_form(defs.published_definition("performance_targets", 2026))
+    with app.test_request_context():
+        html = str(targets().indicators())
     assert 'name="indicators-0-level1"' in html
 
 

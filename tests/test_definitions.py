@@ -9,6 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from zyperf.domain import indicators
+from zyperf.domain.fields import LONG_TEXT_CAP
+from zyperf.domain.text import normalize_text
 from zyperf.errors import PermissionDenied, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import (
@@ -101,13 +104,18 @@ def test_seeded_definitions_are_valid_and_published(bureau):
         for y in (2025, 2026):
             definition = defs.published_definition(kind, y)
             assert definition is not None and definition.version == 1
-            defs.validate_definition(definition.fields)
+            defs.validate_definition(definition.fields, kind)
     rect = defs.published_definition(DocumentKind.RECTIFICATION, 2026)
     truth = next(f for f in rect.fields if f["key"] == "truthfulness")
     assert truth["type"] == "yes_no" and truth["required"] is True
     exante = defs.published_definition("ex_ante_assessment", 2026)
     conclusion = next(f for f in exante.fields if f["key"] == "conclusion")
-    assert [c[1] for c in conclusion["choices"]] == ["予以支持", "调整完善后予以支持", "不予支持"]
+    assert conclusion == {
+        "key": "conclusion",
+        "label": "评估结论",
+        "type": "computed",
+        "formula": "conclusion",
+    }
     # Seeding again changes nothing.
     from zyperf.seeding import seed_forms
 
@@ -189,7 +197,7 @@ BAD_VALUES = {
 
 
 def make_definition(fields, fy, admin=None) -> FormDefinition:
-    draft = defs.create_draft(DocumentKind.MONITORING, fy, fields, actor=admin)
+    draft = defs.create_draft(DocumentKind.BUDGET_ADJUSTMENT, fy, fields, actor=admin)
     return defs.publish(draft, actor=admin)
 
 
@@ -269,7 +277,7 @@ def test_hostile_values_are_refused_or_kept_as_plain_text(bureau):
     )
     assert cleaned == {"note": "=1+1", "title": "<script>alert(1)</script>", "amount": "1.00", "count": None}
     refused = {
-        "note": "x" * (defs.LONG_TEXT_CAP + 1),
+        "note": "x" * (LONG_TEXT_CAP + 1),
         "title": "y" * 51,
         "amount": "-0.01",
         "count": [1, 2],
@@ -290,7 +298,7 @@ def test_hostile_values_are_refused_or_kept_as_plain_text(bureau):
     with pytest.raises(ValidationFailed) as exc:
         defs.validate_data(definition, {"ghost": 1})
     assert "ghost" in exc.value.fields
-    assert defs.normalize_text(" a\r\nb\tc\x00\x07 ") == "a\nb c"
+    assert normalize_text(" a\r\nb\tc\x00\x07 ") == "a\nb c"
 
 
 def test_required_if_condition(bureau):
@@ -330,7 +338,7 @@ def test_versions_and_old_data_still_validates_under_v1(bureau, administrator):
     fy = year(2026)
     v1_fields = [{"key": "goal", "label": "年度目标", "type": "text", "required": True, "max_length": 10}]
     v1 = defs.publish(
-        defs.create_draft("self_evaluation", fy, v1_fields, actor=administrator), actor=administrator
+        defs.create_draft("budget_adjustment", fy, v1_fields, actor=administrator), actor=administrator
     )
     data = defs.validate_data(v1, {"goal": "完成编制"})
     v2 = defs.new_draft_from(v1, actor=administrator)
@@ -339,8 +347,8 @@ def test_versions_and_old_data_still_validates_under_v1(bureau, administrator):
     defs.publish(v2, actor=administrator)
     db.session.commit()
     assert (v1.version, v2.version) == (2, 3)  # the seed's version 1 came first
-    assert defs.published_definition("self_evaluation", 2026).id == v2.id
-    assert defs.definition_version("self_evaluation", fy, v1.version).id == v1.id
+    assert defs.published_definition("budget_adjustment", 2026).id == v2.id
+    assert defs.definition_version("budget_adjustment", fy, v1.version).id == v1.id
     assert defs.validate_data(v1, data) == data
     with pytest.raises(ValidationFailed):
         defs.validate_data(v2, data)
@@ -392,7 +400,7 @@ def test_a_definition_in_use_cannot_be_deleted(bureau, administrator):
 def test_copy_year_copies_newest_published_as_drafts(bureau, administrator):
     fy2025, _fy2026 = year(2025), year(2026)
     v2 = defs.new_draft_from(defs.published_definition("monitoring", fy2025), actor=administrator)
-    v2.fields = v2.fields[:3]
+    v2.fields = [f for f in v2.fields if f["key"] != "planned_progress"]
     defs.publish(v2, actor=administrator)
     new_year = FiscalYear(year=2027)
     db.session.add(new_year)
@@ -423,22 +431,22 @@ def test_import_refuses_malformed_json(bureau, administrator):
 
 
 def table_errors(rows, catalog=CATALOG_2021, **extra) -> list[str]:
-    _cleaned, errors = defs.clean_indicator_rows(table_field(**extra), rows, catalog)
+    _cleaned, errors = indicators.clean_rows(table_field(**extra), rows, catalog)
     return errors
 
 
 def test_indicator_table_accepts_e2_and_stores_canonical_natures():
-    rows, errors = defs.clean_indicator_rows(table_field(), good_rows(), CATALOG_2021)
+    rows, errors = indicators.clean_rows(table_field(), good_rows(), CATALOG_2021)
     assert errors == []
     assert [r["nature"] for r in rows] == ["≤", "≥", "=", "定性", "≥"]
     assert rows[1]["value"] == "20" and rows[1]["weight"] == "30"
-    again, errors = defs.clean_indicator_rows(table_field(), rows, CATALOG_2021)
+    again, errors = indicators.clean_rows(table_field(), rows, CATALOG_2021)
     assert again == rows and errors == []
 
 
 def test_indicator_table_rules():
     rows = [r for r in good_rows() if r["level1"] != "效益指标"]
-    assert "至少设置一项效益指标" in table_errors(rows)
+    assert not any("效益指标" in e for e in table_errors(rows))  # T1 asks for 产出 only
     rows = [r for r in good_rows() if r["level1"] != "产出指标"]
     assert "至少设置一项产出指标" in table_errors(rows)
     rows = good_rows()
@@ -458,6 +466,8 @@ def test_indicator_table_rules():
     rows[4]["level3"] = rows[3]["level3"]
     assert any("重复" in e for e in table_errors(rows))
     assert "绩效指标至少6行" in table_errors(good_rows(), rows_min=6)
+    assert "至少设置一项产出指标" in table_errors([])  # the tables' minimum is one row
+    assert "绩效指标至少1行" in table_errors([])
     assert any("格式有误" in e for e in table_errors("rows"))
 
 
@@ -488,12 +498,12 @@ def test_seeded_targets_form_validates_a_whole_document(bureau):
     data = {
         "overview": "村级国土空间规划编制",
         "manager": "张三 13800000000",
-        "total_amount": "680",
-        "fiscal_amount": "680.00",
-        "other_amount": 0,
+        "funds": {"fiscal": {"amount": "680"}, "other": {"amount": 0}},
         "annual_goal": "完成20个村的规划编制",
         "indicators": good_rows(),
     }
     cleaned = defs.validate_data(definition, data)
-    assert cleaned["total_amount"] == "680.00" and cleaned["other_amount"] == "0.00"
+    assert cleaned["funds"]["fiscal"] == {"amount": "680.00"} and cleaned["funds"]["other"] == {
+        "amount": "0.00"
+    }
     assert Decimal(sum(Decimal(r["weight"]) for r in cleaned["indicators"])) == 90

@@ -53,7 +53,9 @@ def complete_form(fields: list[dict]) -> dict:
     data = {}
     for field in fields:
         value = value_for(field)
-        if field["type"] == "indicator_table":
+        if field["type"] == "computed":
+            continue
+        if field["type"] in ("indicator_table", "fund_table", "rating_table"):
             value = json.dumps(value, ensure_ascii=False)
         elif field["type"] == "yes_no":
             value = "yes" if value else "no"
@@ -209,7 +211,7 @@ def test_choice_and_indicator_options_are_stored_typed(admin_client, draft):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"key": "budget_initial", "label": "重复", "type": "text"}, "重复"),
+        ({"key": "funds", "label": "重复", "type": "text"}, "重复"),
         ({"key": "n", "label": "数", "type": "integer", "min": "5", "max": "1"}, "最小值 5 大于最大值 1"),
         ({"key": "c", "label": "选", "type": "choice", "choices": "  \n"}, "选项列表不能为空"),
         ({"key": "c", "label": "选", "type": "choice", "choices": "a=甲\na=乙"}, "选项的值有重复"),
@@ -244,7 +246,7 @@ def test_edit_as_json_validates_the_same_way(admin_client, draft):
     assert empty.status_code == 422 and "至少需要一个字段" in empty.get_data(as_text=True)
     assert fresh(draft.id).fields == before
 
-    fields = [*before[:2], {"key": "note", "label": "备注", "type": "long_text", "max_length": 100}]
+    fields = [*before, {"key": "note", "label": "备注", "type": "long_text", "max_length": 100}]
     ok = admin_client.post(url, data={"fields_json": json.dumps(fields, ensure_ascii=False)})
     assert ok.status_code == 303
     assert fresh(draft.id).fields == fields
@@ -263,7 +265,7 @@ def test_preview_renders_the_stage_form_and_checks_without_storing(admin_client,
     assert page.status_code == 200 and "监督人" in html and 'name="supervisor"' in html
     assert "field-error" not in html  # a blank form is not wrong before 校验
     audits = db.session.scalar(select(func.count(AuditEntry.id)))
-    checked = admin_client.post(f"{url}/preview", data={"budget_initial": "abc"})
+    checked = admin_client.post(f"{url}/preview", data={"planned_progress": "abc"})
     html = checked.get_data(as_text=True)
     assert checked.status_code == 422
     assert "请填写监督人" in html and "应为数字" in html
@@ -451,11 +453,18 @@ def test_indicator_catalog_admin_creates_with_audit_and_never_deletes(admin_clie
     assert db.session.get(IndicatorCategory, row.id) is not None
 
 
-def test_deleting_the_last_field_is_refused(admin_client, draft):
+def test_a_figure_field_cannot_be_deleted_and_the_page_says_why(admin_client, draft):
     url = f"{BASE}/{draft.id}"
-    admin_client.post(f"{url}/json", data={"fields_json": '[{"key": "a", "label": "甲", "type": "text"}]'})
-    response = admin_client.post(f"{url}/fields/a/delete")
+    response = admin_client.post(f"{url}/fields/funds/delete")
     assert response.status_code == 422
-    assert "表单至少需要一个字段" in response.get_data(as_text=True)
-    assert keys(draft.id) == ["a"]
+    assert "“funds”是绩效监控的计算、校验和导出所用的字段，不能删除" in response.get_data(as_text=True)
+    assert "funds" in keys(draft.id)
+    # A computed field needs a formula of its kind; the message sits at the formula input.
+    bad = admin_client.post(
+        f"{url}/fields/add", data={"key": "x", "label": "X", "type": "computed", "formula": "grade"}
+    )
+    assert bad.status_code == 422
+    assert (
+        "计算公式应为" in bad.get_data(as_text=True).split('class="form-group col-md-3 option-formula"', 1)[1]
+    )
     assert admin_client.post(f"{url}/fields/nosuch/delete").status_code == 404

@@ -20,9 +20,13 @@ def fill_stage_form(tab, fields: list[dict]) -> None:
     for field in fields:
         value = value_for(field)
         selector = f"#{field['key']}"
-        if field["type"] == "indicator_table":
+        if field["type"] in ("indicator_table", "computed"):
             continue
-        if field["type"] in ("choice", "multi_choice"):
+        if field["type"] == "fund_table":
+            for source, row in value.items():
+                for column, amount in row.items():
+                    tab.fill(f"input[name='{field['key']}-{source}-{column}']", amount)
+        elif field["type"] in ("choice", "multi_choice"):
             tab.select_option(selector, value)
         else:
             tab.fill(selector, str(value))
@@ -32,7 +36,11 @@ def fill_indicator_rows(tab, field: dict) -> None:
     """The table shows the saved rows plus one blank row: fill it, save, and go on to the next."""
     for i, row in enumerate(value_for(field)):
         for column, value in row.items():
-            tab.fill(f"input[name='{field['key']}-{i}-{column}']", str(value))
+            name = f"[name='{field['key']}-{i}-{column}']"
+            if column == "likelihood":
+                tab.select_option(f"select{name}", value)
+            elif value not in ([], False, ""):
+                tab.fill(f"input{name}", str(value))
         tab.click("#stage-form button[type=submit]")
         tab.wait_for_selector("text=已保存")
         tab.goto(tab.url.rstrip("/") + "/edit")
@@ -104,7 +112,7 @@ def test_admin_adds_required_field_and_staff_must_fill_it(served, page, tmp_path
     # 送审 without 监督人 is refused, naming the field.
     page.goto(f"{served}/documents/{doc_id}")
     page.click("button[data-action=submit]")
-    message = page.inner_text("#error-message")
+    message = page.inner_text("#refusal")
     assert "监督人" in message, message
     page.screenshot(path=str(tmp_path / "submit-refused.png"), full_page=True)
     db.session.rollback()

@@ -26,7 +26,12 @@ def form_post(data: dict, **extra) -> dict:
         if isinstance(value, list) and value and isinstance(value[0], dict):
             for i, row in enumerate(value):
                 for col, cell in row.items():
-                    posted[f"{key}-{i}-{col}"] = "" if cell is None else str(cell)
+                    posted[f"{key}-{i}-{col}"] = (
+                        cell if isinstance(cell, list) else "" if cell is None else str(cell)
+                    )
+        elif isinstance(value, dict) and all(isinstance(v, dict) for v in value.values()):
+            for source, row in value.items():
+                posted |= {f"{key}-{source}-{col}": str(cell) for col, cell in row.items()}
         elif isinstance(value, bool):
             posted[key] = "yes" if value else "no"
         elif value is None:
@@ -53,15 +58,17 @@ def test_staff_to_finance_through_pages(client_for, bureau):
     doc = db.session.scalar(select(StageDocument).where(StageDocument.project_id == project.id))
     doc_id = doc.id
     form_page = staff.get(f"/documents/{doc_id}/edit").get_data(as_text=True)
-    assert 'name="executed"' in form_page
+    assert 'name="funds-fiscal-executed"' in form_page
     # A wrong value is shown next to its field, and nothing is stored.
     before = dict(current(doc_id).data)
-    wrong = staff.post(f"/documents/{doc_id}/edit", data={"version": doc.version, "executed": "-3"})
+    wrong = staff.post(
+        f"/documents/{doc_id}/edit", data={"version": doc.version, "funds-fiscal-executed": "-3"}
+    )
     assert wrong.status_code == 422
-    assert 'data-field="executed"' in wrong.get_data(as_text=True)
+    assert 'data-field="funds"' in wrong.get_data(as_text=True)
     assert current(doc_id).data == before
     posted = form_post(
-        complete_data("monitoring"), version=current(doc_id).version, remarks="<b>雨季</b> =1+1"
+        complete_data("monitoring"), version=current(doc_id).version, deviation_reason="<b>雨季</b> =1+1"
     )
     saved = staff.post(f"/documents/{doc_id}/edit", data=posted)
     assert saved.status_code == 303, saved.get_data(as_text=True)[:3000]

@@ -6,11 +6,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_URL, make_app
 from zyperf.extensions import db
+from zyperf.models import FiscalYear
 
 
 @pytest.fixture
@@ -39,5 +40,31 @@ def test_upgrade_empty_database_matches_models(empty_database_url):
         assert diff == [], f"models and migrations differ: {diff}"
         # Running it again is a no-op.
         upgrade(directory=app.extensions["migrate"].directory)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_year_settings_columns_move_into_the_json(empty_database_url):
+    """A year stored before the settings column keeps its month, family and framework."""
+    app = make_app(empty_database_url)
+    directory = app.extensions["migrate"].directory
+    with app.app_context():
+        upgrade(directory=directory, revision="398b26a3f744")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO fiscal_years (year, major_project_threshold, monitoring_month, template_family,"
+                    " indicator_framework, is_current) VALUES (2024, 500, 7, 'central-2020', '2015', false)"
+                )
+            )
+        upgrade(directory=directory)
+        fy = db.session.scalar(select(FiscalYear))
+        settings = fy.year_settings
+        assert (settings.monitoring_month, settings.family_self_evaluation, settings.indicator_framework) == (
+            7,
+            "central-2020",
+            "2015",
+        )
+        assert settings.lag_ratio == 1  # the keys not stored read as their defaults
         db.session.remove()
         db.engine.dispose()

@@ -24,7 +24,7 @@ def test_the_list_page_offers_a_search_not_a_list(client_for, bureau):
     assert 'id="new-document-project"' in form and "<datalist" in form
     assert '<option value="' not in form.split("<datalist", 1)[1].split("</datalist>", 1)[0]
     assert all(p.name not in form for p in own_projects(bureau["guihua"]))
-    assert '<script src="/static/js/project-picker.js"></script>' in html
+    assert '<script src="/static/js/project-picker.js" defer></script>' in html
     with staff.get("/static/js/project-picker.js") as script:
         assert script.status_code == 200 and "new-document-project" in script.get_data(as_text=True)
     # Finance starts no project documents: no picker, and its search answers nothing.

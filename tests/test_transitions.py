@@ -8,7 +8,7 @@ from sqlalchemy import select
 from zyperf.errors import GuardFailed, InvalidTransition, PermissionDenied, StaleVersion
 from zyperf.extensions import db
 from zyperf.models import DocumentKind, Project, Role, StageDocument
-from zyperf.services.guards import GUARDS
+from zyperf.services.guards import GUARDS, REVIEW_CONCLUSIONS
 from zyperf.services.workflow import apply, refusal
 from zyperf.transitions import (
     ACTION_LABELS,
@@ -87,7 +87,7 @@ def expected_outcome(kind, state, action, username, bureau, doc):
 def test_every_state_action_role_scope(kind, bureau):
     """For each kind, each state, each action and each demo person (own unit = 规划科, others not)."""
     checked = 0
-    params = {"conclusion": "予以支持"}
+    params = {"conclusion": REVIEW_CONCLUSIONS.get(kind, ("予以支持",))[0]}
     for state in WORKFLOWS[kind].states:
         shared = make_document(kind, "guihua", state, bureau)  # refusals leave it untouched
         for action in DocumentAction:

@@ -140,25 +140,25 @@ def test_stale_edit_is_409_and_data_unchanged(client, bureau):
     project = continuing_project("guihua")
     doc = client.post(
         "/api/v1/documents",
-        json={"project_id": project.id, "kind": "monitoring", "data": {"remarks": "1"}},
+        json={"project_id": project.id, "kind": "monitoring", "data": {"deviation_reason": "1"}},
         headers=staff,
     ).json
     first = client.patch(
         f"/api/v1/documents/{doc['id']}",
-        json={"data": {"remarks": "2"}, "version": doc["version"]},
+        json={"data": {"deviation_reason": "2"}, "version": doc["version"]},
         headers=staff,
     )
     assert first.status_code == 200
     stale = client.patch(
         f"/api/v1/documents/{doc['id']}",
-        json={"data": {"remarks": "3"}, "version": doc["version"]},
+        json={"data": {"deviation_reason": "3"}, "version": doc["version"]},
         headers=staff,
     )
     assert stale.status_code == 409
     assert stale.json["error"]["code"] == "conflict"
-    assert client.get(f"/api/v1/documents/{doc['id']}", headers=staff).json["data"]["remarks"] == "2"
+    assert client.get(f"/api/v1/documents/{doc['id']}", headers=staff).json["data"]["deviation_reason"] == "2"
     history = client.get(f"/api/v1/documents/{doc['id']}", headers=staff).json["history"]
-    assert history[-1]["action"] == "edit" and history[-1]["changes"] == {"remarks": ["1", "2"]}
+    assert history[-1]["action"] == "edit" and history[-1]["changes"] == {"deviation_reason": ["1", "2"]}
 
 
 def test_other_units_document_is_404_everywhere(client, bureau):
@@ -166,7 +166,7 @@ def test_other_units_document_is_404_everywhere(client, bureau):
     project = continuing_project("guihua")
     doc = client.post(
         "/api/v1/documents",
-        json={"project_id": project.id, "kind": "monitoring", "data": {"remarks": "1"}},
+        json={"project_id": project.id, "kind": "monitoring", "data": {"deviation_reason": "1"}},
         headers=staff,
     ).json
     assert client.get(f"/api/v1/documents/{doc['id']}", headers=other).status_code == 404
@@ -216,7 +216,7 @@ def test_targets_wait_for_supportive_ex_ante(client, bureau):
         ("finance", "report"),
     ):
         workflow.apply(assessment, action, actor=bureau[name], expected_version=assessment.version)
-    refused = pytest.raises(Exception, match="评审结论")
+    refused = pytest.raises(Exception, match="审核结论")
     with refused:
         workflow.apply(
             assessment,
@@ -325,7 +325,7 @@ def test_drafts_may_be_incomplete_but_submission_names_what_is_missing(client, b
     project = continuing_project("guihua")
     doc = client.post(
         "/api/v1/documents",
-        json={"project_id": project.id, "kind": "monitoring", "data": {"remarks": "先存草稿"}},
+        json={"project_id": project.id, "kind": "monitoring", "data": {"deviation_reason": "先存草稿"}},
         headers=staff,
     ).json
     assert doc["form_version"] == 1
@@ -341,15 +341,16 @@ def test_drafts_may_be_incomplete_but_submission_names_what_is_missing(client, b
     bad = client.patch(
         f"/api/v1/documents/{doc['id']}",
         json={
-            "data": {"executed": "-5", "likelihood": "没有这个选项", "nosuch": 1},
+            "data": {"funds": {"fiscal": {"executed": "-5"}}, "planned_progress": "很快", "nosuch": 1},
             "version": doc["version"],
         },
         headers=staff,
     )
     assert bad.status_code == 422
-    assert set(bad.json["error"]["fields"]) >= {"executed", "likelihood", "nosuch"}
+    assert set(bad.json["error"]["fields"]) >= {"funds", "planned_progress", "nosuch"}
+    assert "财政资金·1-8月执行数：金额应为不小于0的数字，最多两位小数" in bad.json["error"]["fields"]["funds"]
     after = client.get(f"/api/v1/documents/{doc['id']}", headers=staff).json
-    assert after["data"]["remarks"] == "先存草稿" and after["version"] == doc["version"]
+    assert after["data"]["deviation_reason"] == "先存草稿" and after["version"] == doc["version"]
     # Filled in completely, it goes.
     filled = client.patch(
         f"/api/v1/documents/{doc['id']}",
@@ -370,10 +371,10 @@ def test_formula_and_html_text_is_stored_as_plain_text(client, bureau):
     hostile = '=HYPERLINK("http://x")<script>alert(1)</script>'
     doc = client.post(
         "/api/v1/documents",
-        json={"project_id": project.id, "kind": "monitoring", "data": {"remarks": hostile}},
+        json={"project_id": project.id, "kind": "monitoring", "data": {"deviation_reason": hostile}},
         headers=staff,
     ).json
-    assert doc["data"]["remarks"] == hostile
+    assert doc["data"]["deviation_reason"] == hostile
 
 
 def test_worklist_due_dates_and_overdue(app, bureau):

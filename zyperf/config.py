@@ -50,7 +50,6 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = 8 * 3600
     MAX_CONTENT_LENGTH = 32 * 1024 * 1024
-    BUREAU_NAME = "资阳市自然资源和规划局"
     # Login throttling: after LOGIN_SLOWDOWN_AFTER failures each try waits longer; after
     # LOGIN_LOCK_AFTER the account is locked for LOGIN_LOCK_MINUTES.
     LOGIN_SLOWDOWN_AFTER = 3

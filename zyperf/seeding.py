@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from zyperf import PROJECT_ROOT
+from zyperf.domain.settings import validate_settings
 from zyperf.extensions import db
 from zyperf.models import (
     DocumentKind,
@@ -69,15 +70,28 @@ def seed_users(units: dict[str, Unit], password: str) -> list[User]:
     return created
 
 
+def seed_year(year: int, settings: dict, **fields) -> FiscalYear:
+    """A fiscal year with its settings (excel-formats §2) and columns (due dates, threshold). The same
+    check as an admin's input; seeding has no admin actor, so no service call. Flushes."""
+    settings, errors = validate_settings(settings)
+    if errors:
+        raise ValueError(f"{year} 年度设置有误: {errors}")
+    fy = FiscalYear(year=year, settings=settings, **fields)
+    db.session.add(fy)
+    db.session.flush()
+    audit.record(None, "fiscalyear.create", fy, summary=str(fy))
+    return fy
+
+
 def seed_years_and_projects(units: dict[str, Unit]) -> int:
     data = _load("projects.toml")
     years = {fy.year: fy for fy in db.session.scalars(select(FiscalYear))}
     for row in data["year"]:
         if row["year"] in years:
             continue
-        fields = {k: v for k, v in row.items() if k != "year"}
+        fields = {k: v for k, v in row.items() if k not in ("year", "settings")}
         fields["major_project_threshold"] = Decimal(fields.get("major_project_threshold", "500"))
-        years[row["year"]] = projects.create_fiscal_year(row["year"], actor=None, **fields)
+        years[row["year"]] = seed_year(row["year"], row.get("settings", {}), **fields)
     made = 0
     for row in data["project"]:
         fy, unit = years[row["year"]], units[row["unit"]]

@@ -16,10 +16,11 @@ from itertools import count
 
 from sqlalchemy import func, select
 
+from zyperf.domain import indicators
 from zyperf.extensions import db
 from zyperf.models import DocumentKind, FiscalYear, FormDefinition, Project, Role, StageDocument, Unit, User
-from zyperf.seeding import DEMO_PASSWORD, seed_demo
-from zyperf.services import accounts, definitions, documents, projects, workflow
+from zyperf.seeding import DEMO_PASSWORD, seed_demo, seed_year
+from zyperf.services import accounts, definitions, document_data, documents, projects, workflow
 
 FIRST_YEAR = 2099
 BATCH = 50  # projects per commit
@@ -82,15 +83,18 @@ def spread(n: int, shares: dict[str, int]) -> list[str]:
 
 
 def volume_year(year: int | None) -> FiscalYear:
-    """The year `year` (made if missing), or a new one: the first free year from FIRST_YEAR."""
+    """The year `year` (made if missing), or a new one: the first free year from FIRST_YEAR, with the
+    current year's settings and its own deadlines."""
     if year is None:
         taken = set(db.session.scalars(select(FiscalYear.year)))
         year = next(y for y in count(FIRST_YEAR) if y not in taken)
     fy = projects.fiscal_year(year)
     if fy is None:
-        fy = projects.create_fiscal_year(
+        model = projects.current_fiscal_year()
+        fy = seed_year(
             year,
-            actor=None,
+            dict(model.settings) if model else {},
+            major_project_threshold=model.major_project_threshold if model else Decimal("500.00"),
             ex_ante_due=date(year - 1, 10, 31),
             targets_due=date(year, 1, 31),
             monitoring_due=date(year, 9, 30),
@@ -192,8 +196,8 @@ def make_project(volume: Volume, i: int, rng: random.Random) -> Project:
     assessment, which would hold its targets back)."""
     unit = volume.units[i]
     number = volume.start + i + 1
-    # Halves of 万元 only: SQLite checks total = fiscal + other in floating point, where sums of
-    # arbitrary cents may differ in the last bit and be refused.
+    # Halves of 万元 only: SQLite checks total = the sum of the sources in floating point, where sums
+    # of arbitrary cents may differ in the last bit and be refused.
     fiscal = Decimal(rng.randrange(10, 1_800)) / 2
     other = Decimal(rng.choice((0, 0, 0, rng.randrange(1, 200))))
     is_new = fiscal + other < 500 and rng.random() < 0.2
@@ -226,10 +230,13 @@ def targets_final(volume: Volume, project: Project, rng: random.Random) -> Stage
 
 
 def monitoring_draft(volume: Volume, project: Project, rng: random.Random) -> StageDocument | None:
-    """About half the projects: a monitoring document filled in and left in draft."""
+    """About half the projects: a monitoring document in draft, as the service starts it (the final
+    targets' indicators carried, the budget prefilled); filling in what happened is a later stage."""
     if rng.random() >= 0.5:
         return None
-    return fill(DocumentKind.MONITORING, volume.cast.staff[project.unit_id], project, rng)
+    return documents.create_document(
+        DocumentKind.MONITORING, actor=volume.cast.staff[project.unit_id], project=project
+    )
 
 
 STAGES = (targets_final, monitoring_draft)
@@ -248,23 +255,23 @@ def add_project(volume: Volume, i: int) -> Project:
 
 
 def fill(kind: DocumentKind, staff: User, project: Project, rng: random.Random) -> StageDocument:
-    """Create the document (amounts prefilled by the service), then save every field of its form."""
+    """Create the document (the service prefills what it knows), then save every other field."""
     document = documents.create_document(kind, actor=staff, project=project)
-    definition = documents.definition_of(document)
-    data = (document.data or {}) | form_values(definition, project, rng)
+    definition = document_data.definition_of(document)
+    data = (document.data or {}) | form_values(definition, document.data or {}, project, rng)
     return documents.edit_document(document, actor=staff, data=data, expected_version=document.version)
 
 
-def form_values(definition: FormDefinition | None, project: Project, rng: random.Random) -> dict:
-    """A value for each field of a type we know how to fill (the amounts are the service's prefill)."""
+def form_values(
+    definition: FormDefinition | None, prefilled: dict, project: Project, rng: random.Random
+) -> dict:
+    """A value for each field the service did not prefill, of a type we know how to fill."""
     if definition is None:
         return {}
     values = {}
     for spec in definition.fields:
-        if spec["key"] in documents.PROJECT_AMOUNT_FIELDS:
-            continue
         maker = FILLERS.get(spec["type"])
-        if maker is not None:
+        if maker is not None and prefilled.get(spec["key"]) in (None, "", [], {}):
             values[spec["key"]] = maker(spec, project, rng)
     return values
 
@@ -287,31 +294,29 @@ def _long_text(spec: dict, project: Project, rng: random.Random) -> str:
 
 
 def indicator_rows(spec: dict, project: Project, rng: random.Random) -> list[dict]:
-    """INDICATORS rows over the year's catalog, every 一级 in turn, weights adding to the form's total."""
+    """INDICATORS promised rows over the year's catalog, every 一级 in turn, weights adding to the
+    form's total (a targets table; tables that carry the promise are prefilled by the service)."""
     catalog = definitions.catalog_for(project.fiscal_year.indicator_framework)
     by_level1: dict[str, list[str]] = {}
     for level1, level2 in catalog:
         by_level1.setdefault(level1, []).append(level2)
     pairs = [(a, bs[i % len(bs)]) for i in range(INDICATORS) for a, bs in by_level1.items()][:INDICATORS]
-    total = Decimal(str(spec.get("weight_total", definitions.DEFAULT_WEIGHT_TOTAL)))
+    total = Decimal(str(spec.get("weight_total", indicators.DEFAULT_WEIGHT_TOTAL)))
     weight = (total / INDICATORS).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
     rows = []
     for i, (level1, level2) in enumerate(pairs):
         qualitative = level1 == "满意度指标" or i % 5 == 4
-        row = {
-            "level1": level1,
-            "level2": level2,
-            "level3": f"{level2[:-2]}{i + 1:02d}",
-            "nature": "定性" if qualitative else rng.choice(("≥", "≤", "=")),
-            "value": "效果明显" if qualitative else str(rng.randrange(1, 500)),
-            "unit": "" if qualitative else rng.choice(("个", "%", "万元", "项")),
-            "weight": str(total - weight * (INDICATORS - 1) if i == INDICATORS - 1 else weight),
-        }
-        if "actual" in (spec.get("extra_columns") or []):
-            row["actual"] = row["value"]
-        if "reason" in (spec.get("extra_columns") or []):
-            row["reason"] = ""
-        rows.append(row)
+        rows.append(
+            {
+                "level1": level1,
+                "level2": level2,
+                "level3": f"{level2[:-2]}{i + 1:02d}",
+                "nature": "定性" if qualitative else rng.choice(("≥", "≤", "=")),
+                "value": "效果明显" if qualitative else str(rng.randrange(1, 500)),
+                "unit": "" if qualitative else rng.choice(("个", "%", "万元", "项")),
+                "weight": str(total - weight * (INDICATORS - 1) if i == INDICATORS - 1 else weight),
+            }
+        )
     return rows
 
 

@@ -112,7 +112,9 @@ def edit_document(doc_id: int):
     body = json_body()
     if not isinstance(body.get("data"), dict):
         raise BadRequest("data 应为对象")
-    document_service.edit_document(document, actor=user, data=body["data"], expected_version=_version(body))
+    # Merge-patch: the keys sent replace those keys (null empties one); the others stay as they are.
+    data = {**(document.data or {}), **body["data"]}
+    document_service.edit_document(document, actor=user, data=data, expected_version=_version(body))
     db.session.commit()
     return jsonify(document_json(document, user))
 

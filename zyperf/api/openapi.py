@@ -66,7 +66,10 @@ SCHEMAS = {
         unit={"anyOf": [_ref("Unit"), {"type": "null"}]},
         oversees={"type": "array", "items": _str},
     ),
-    "Amounts": _obj(["total", "fiscal", "other"], total=_str, fiscal=_str, other=_str),
+    "Amounts": _obj(
+        ["total", "fiscal", "special", "unit", "other", "carryover"],
+        **dict.fromkeys(("total", "fiscal", "special", "unit", "other", "carryover"), _str),
+    ),
     "Project": _obj(
         ["id", "name", "year", "unit", "amounts", "needs_ex_ante"],
         id=_int,
@@ -92,7 +95,10 @@ SCHEMAS = {
         year=_int,
         amounts={
             "type": "object",
-            "properties": {k: {"type": ["string", "number"]} for k in ("total", "fiscal", "other")},
+            "properties": {
+                k: {"type": ["string", "number"]}
+                for k in ("total", "fiscal", "special", "unit", "other", "carryover")
+            },
         },
         is_new=_bool,
         is_major=_bool,

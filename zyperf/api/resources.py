@@ -11,6 +11,9 @@ from zyperf.permissions import Action, get_visible_or_404, require, scoped
 from zyperf.services import projects as project_service
 from zyperf.services.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE, Page, paginate
 
+# 总额 and the fund sources (excel-formats §4.3); 上年结转资金 (carryover) is part of 财政资金 (fiscal).
+AMOUNT_KEYS = ("total", "fiscal", "special", "unit", "other", "carryover")
+
 
 def actor():
     return current_user._get_current_object()
@@ -31,11 +34,7 @@ def project_json(p: Project) -> dict:
         "is_major": p.is_major,
         "is_key_monitoring": p.is_key_monitoring,
         "added_mid_year": p.added_mid_year,
-        "amounts": {
-            "total": str(p.total_amount),
-            "fiscal": str(p.fiscal_amount),
-            "other": str(p.other_amount),
-        },
+        "amounts": {key: str(getattr(p, f"{key}_amount")) for key in AMOUNT_KEYS},
         "needs_ex_ante": p.needs_ex_ante,
     }
 
@@ -128,9 +127,7 @@ def create_project():
     values = {
         "code": body.get("code"),
         "name": body.get("name"),
-        "total_amount": amounts.get("total"),
-        "fiscal_amount": amounts.get("fiscal"),
-        "other_amount": amounts.get("other"),
+        **{f"{key}_amount": amounts.get(key) for key in AMOUNT_KEYS},
         **{k: body.get(k) for k in ("is_new", "is_major", "added_mid_year", "is_key_monitoring")},
     }
     for key, value in values.items():

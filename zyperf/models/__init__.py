@@ -1,5 +1,6 @@
 """All models, imported so that metadata is complete for create_all and Alembic."""
 
+from zyperf.domain.settings import INDICATOR_FRAMEWORKS
 from zyperf.models.accounts import (
     ROLE_LABELS,
     ApiToken,
@@ -27,13 +28,13 @@ from zyperf.models.documents import (
     StageDocument,
 )
 from zyperf.models.listviews import ListView
-from zyperf.models.projects import INDICATOR_FRAMEWORKS, TEMPLATE_FAMILIES, FiscalYear, Project
+from zyperf.models.projects import FiscalYear, Project
+from zyperf.models.settings import SystemConfig
 
 __all__ = [
     "INDICATOR_FRAMEWORKS",
     "KIND_LABELS",
     "ROLE_LABELS",
-    "TEMPLATE_FAMILIES",
     "ApiToken",
     "AppendOnlyError",
     "Attachment",
@@ -52,6 +53,7 @@ __all__ = [
     "Role",
     "RoleGrant",
     "StageDocument",
+    "SystemConfig",
     "Unit",
     "UnitKind",
     "User",

@@ -83,6 +83,12 @@ class StageDocument(db.Model):
     form_version: Mapped[int | None] = mapped_column(Integer)
     revision: Mapped[int] = mapped_column(Integer, default=1)  # targets: bumped by each approved adjustment
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The table family (excel-formats §2) chosen when the document was created; it keeps it.
+    template_family: Mapped[str | None] = mapped_column(String(32))
+    # The year's settings as they stood when the document was last submitted: its figures keep them.
+    settings_snapshot: Mapped[dict | None] = mapped_column(JSON)
+    # What reviewers set, never the drafter: monitoring flags (方向偏差, 目标重大变化) with who and why.
+    review: Mapped[dict | None] = mapped_column(JSON)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("stage_documents.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -3,35 +3,30 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from zyperf.domain.settings import YearSettings
 from zyperf.extensions import db
 from zyperf.models.accounts import Unit, User
 from zyperf.models.base import Money, money_column, utcnow
 
-INDICATOR_FRAMEWORKS = {"2021": "2021 版指标体系", "2015": "2015 版指标体系"}
-TEMPLATE_FAMILIES = {
-    "sichuan-510000": "四川省预算管理一体化（默认）",
-    "central-2020": "财政部 2020 版",
-}
+
+def _default_settings() -> dict:
+    return YearSettings.defaults().to_json()
 
 
 class FiscalYear(db.Model):
-    """One budget year and the settings the city finance bureau's notice gives it."""
+    """One budget year, its deadlines, and its settings (excel-formats §2, stored as their JSON form:
+    a year keeps the defaults it was created with, whatever later code defaults say)."""
 
     __tablename__ = "fiscal_years"
-    __table_args__ = (
-        CheckConstraint("monitoring_month BETWEEN 1 AND 12", name="monitoring_month"),
-        CheckConstraint("major_project_threshold >= 0", name="threshold"),
-    )
+    __table_args__ = (CheckConstraint("major_project_threshold >= 0", name="threshold"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, unique=True)
     major_project_threshold: Mapped[Decimal] = mapped_column(Money, default=Decimal("500.00"))
-    monitoring_month: Mapped[int] = mapped_column(Integer, default=8)
-    template_family: Mapped[str] = mapped_column(String(32), default="sichuan-510000")
-    indicator_framework: Mapped[str] = mapped_column(String(16), default="2021")
+    settings: Mapped[dict] = mapped_column(JSON, default=_default_settings)
     ex_ante_due: Mapped[date | None]
     targets_due: Mapped[date | None]
     monitoring_due: Mapped[date | None]
@@ -39,18 +34,39 @@ class FiscalYear(db.Model):
     rectification_due: Mapped[date | None]
     is_current: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    @property
+    def year_settings(self) -> YearSettings:
+        return YearSettings.from_json(self.settings)
+
+    @property
+    def monitoring_month(self) -> int:
+        return self.year_settings.monitoring_month
+
+    @property
+    def indicator_framework(self) -> str:
+        return self.year_settings.indicator_framework
+
     def __str__(self) -> str:
         return f"{self.year}年"
 
 
 class Project(db.Model):
-    """A unit's project expenditure (项目支出) in one fiscal year. Amounts in 万元."""
+    """A unit's project expenditure (项目支出) in one fiscal year. Amounts in 万元, by fund source
+    (excel-formats §4.3): 财政资金, 财政专户管理资金, 单位资金, 其他资金; 上年结转资金 is part of 财政资金.
+    总额 is their sum, kept for queries and never entered."""
 
     __tablename__ = "projects"
     __table_args__ = (
         UniqueConstraint("fiscal_year_id", "name", "unit_id", name="year_unit_name"),
-        CheckConstraint("total_amount = fiscal_amount + other_amount", name="amounts_add_up"),
-        CheckConstraint("fiscal_amount >= 0 AND other_amount >= 0", name="amounts_not_negative"),
+        CheckConstraint(
+            "total_amount = fiscal_amount + special_amount + unit_amount + other_amount",
+            name="amounts_add_up",
+        ),
+        CheckConstraint(
+            "fiscal_amount >= 0 AND special_amount >= 0 AND unit_amount >= 0 AND other_amount >= 0"
+            " AND carryover_amount >= 0 AND carryover_amount <= fiscal_amount",
+            name="amounts_not_negative",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,8 +75,11 @@ class Project(db.Model):
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("fiscal_years.id"), index=True)
     total_amount: Mapped[Decimal] = money_column()
-    fiscal_amount: Mapped[Decimal] = money_column()
-    other_amount: Mapped[Decimal] = money_column()
+    fiscal_amount: Mapped[Decimal] = money_column()  # 财政资金
+    special_amount: Mapped[Decimal] = money_column()  # 财政专户管理资金
+    unit_amount: Mapped[Decimal] = money_column()  # 单位资金
+    other_amount: Mapped[Decimal] = money_column()  # 其他资金（社会投入资金、银行贷款）
+    carryover_amount: Mapped[Decimal] = money_column()  # 上年结转资金, part of 财政资金
     is_new: Mapped[bool] = mapped_column(Boolean, default=False)
     is_major: Mapped[bool] = mapped_column(Boolean, default=False)
     added_mid_year: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -76,6 +95,16 @@ class Project(db.Model):
     @property
     def year(self) -> int:
         return self.fiscal_year.year
+
+    @property
+    def fund_amounts(self) -> dict[str, Decimal]:
+        """The four sources by the keys of zyperf.domain.tables.FUND_SOURCES."""
+        return {
+            "fiscal": self.fiscal_amount,
+            "special": self.special_amount,
+            "unit": self.unit_amount,
+            "other": self.other_amount,
+        }
 
     @property
     def is_large(self) -> bool:

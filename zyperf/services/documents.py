@@ -1,12 +1,14 @@
 """Stage documents: create, edit (stale edits refused, field-level history), completeness, effects of finality."""
 
 import hashlib
-import json
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from zyperf.errors import InvalidTransition, PermissionDenied, StaleVersion, ValidationFailed
+from zyperf.domain import carried, tables
+from zyperf.domain.fields import Context, check_field
+from zyperf.domain.text import FieldError, normalize_text
+from zyperf.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import (
     Attachment,
@@ -21,57 +23,56 @@ from zyperf.models import (
 )
 from zyperf.models.base import utcnow
 from zyperf.permissions import DENIAL_MESSAGES, Action, can, require
-from zyperf.services import audit, definitions
-from zyperf.services.workflow import flush_or_stale, lock_for_update
+from zyperf.services import audit, definitions, document_data
+from zyperf.services.locking import check_version, flush_or_stale
 from zyperf.transitions import State, state_label, workflow_for
 
-MAX_DATA_BYTES = 2_000_000
+
+def _targets_of(project: Project, fiscal_year_id: int) -> StageDocument | None:
+    return db.session.scalar(
+        select(StageDocument).where(
+            StageDocument.project_id == project.id,
+            StageDocument.fiscal_year_id == fiscal_year_id,
+            StageDocument.kind == DocumentKind.PERFORMANCE_TARGETS.value,
+        )
+    )
 
 
-def _check_data(data, definition: FormDefinition | None) -> dict:
-    """Clean data for storing: against the document's form definition when it has one (a draft may be
-    incomplete but never wrong), else only its shape and size. Raises ValidationFailed with fields."""
-    if data is None:
+def _funds(spec: dict, amounts: dict, family: str | None, carryover) -> dict:
+    """A fund table prefilled with the budget: every column that holds a budget gets the amounts."""
+    budget_columns = [c for c in tables.fund_columns(spec) if c in ("amount", "initial", "adjusted")]
+    sources = tables.fund_sources(spec, family)
+    amounts = {**amounts, tables.CARRYOVER: carryover}
+    return {s: {c: str(amounts.get(s) or "0.00") for c in budget_columns} for s in sources}
+
+
+def _prefill(
+    kind: DocumentKind, definition: FormDefinition, project: Project | None, targets, family: str | None
+) -> dict:
+    """What a new document starts with: the project's budget, and the final targets' promise (their
+    indicators, read-only, and their amounts) for monitoring and evaluation (carried, not retyped)."""
+    if project is None:
         return {}
-    if not isinstance(data, dict):
-        raise ValidationFailed("表单数据应为对象（键值对）")
-    if len(json.dumps(data, ensure_ascii=False, default=str)) > MAX_DATA_BYTES:
-        raise ValidationFailed("表单内容过大")
-    if definition is None:
-        return data
-    return definitions.validate_data(definition, data, complete=False)
-
-
-PROJECT_AMOUNT_FIELDS = {
-    "total_amount": "total_amount",
-    "fiscal_amount": "fiscal_amount",
-    "other_amount": "other_amount",
-}
-
-
-def _with_project_amounts(
-    data: dict | None, definition: FormDefinition | None, project: Project | None
-) -> dict | None:
-    """A new document starts with the project's amounts where its form asks for them (staff check them)."""
-    if definition is None or project is None:
-        return data
-    fields = {f["key"]: f for f in definition.fields}
-    prefill = {}
-    for key, attr in PROJECT_AMOUNT_FIELDS.items():
-        if key in fields:
-            try:  # only what the form would accept: a proposal must never block creating the document
-                definitions.check_field(fields[key], str(getattr(project, attr)), definitions.Context())
-            except definitions.FieldError:
-                continue
-            prefill[key] = str(getattr(project, attr))
-    return prefill | (data or {}) if prefill else data
-
-
-def definition_of(document: StageDocument) -> FormDefinition | None:
-    """The form version the document was created with; it keeps it until moved explicitly."""
-    if document.form_version is None:
-        return None
-    return definitions.definition_version(document.kind, document.fiscal_year, document.form_version)
+    data: dict = {}
+    amounts = project.fund_amounts
+    if targets is not None and isinstance((targets.data or {}).get("funds"), dict):
+        amounts = {s: tables.fund_amount(targets.data["funds"], s, "amount") for s in tables.FUND_SOURCES}
+    for spec in definition.fields:
+        if spec["type"] == "fund_table":
+            data[spec["key"]] = _funds(spec, amounts, family, project.carryover_amount)
+        elif (
+            spec["type"] == "indicator_table"
+            and targets is not None
+            and spec.get("mode")
+            in (
+                "monitoring",
+                "evaluation",
+            )
+        ):
+            data[spec["key"]] = carried.carry(targets.data.get("indicators") or [], spec["mode"])
+        elif spec["key"] == "requested_amount" and kind is DocumentKind.EX_ANTE_ASSESSMENT:
+            data[spec["key"]] = str(project.total_amount)
+    return data
 
 
 def create_document(
@@ -100,8 +101,9 @@ def create_document(
             raise ValidationFailed("请指定项目", fields={"project_id": ["请指定项目"]})
         unit, project_id, fiscal_year_id = project.unit, project.id, project.fiscal_year_id
     require(actor, Action.CREATE_DOCUMENT, (kind.value, unit.id))
-    definition = definitions.published_definition(kind, fiscal_year or project.fiscal_year)
-    given, data = data, _check_data(_with_project_amounts(data, definition, project), definition)
+    year = fiscal_year or project.fiscal_year
+    definition = definitions.published_definition(kind, year)
+    family = document_data.family_for(kind, year.year_settings)
 
     same = select(StageDocument).where(
         StageDocument.kind == kind.value,
@@ -122,12 +124,18 @@ def create_document(
         if any(d.state != State.FINAL for d in db.session.scalars(same)):
             raise InvalidTransition("该项目已有一份进行中的绩效目标调整")
         sequence = (db.session.scalar(same.with_only_columns(func.max(StageDocument.sequence))) or 0) + 1
-        if not given:  # start from the approved targets, as far as the adjustment form has those fields
+        if not data:  # start from the approved targets, as far as the adjustment form has those fields
             keys = {f["key"] for f in definition.fields} if definition else set(parent.data)
-            data = _check_data({k: v for k, v in parent.data.items() if k in keys}, definition)
+            data = {k: v for k, v in parent.data.items() if k in keys}
     elif db.session.scalar(same) is not None:
         subject = "该项目" if project_id else "本部门"
         raise InvalidTransition(f"{subject}本年度已有「{kind.label}」文档，请打开原文档继续办理")
+    elif kind.value in document_data.CARRYING_KINDS and project is not None:
+        targets = _targets_of(project, fiscal_year_id)
+        parent = targets if targets is not None and targets.state == State.FINAL else None
+    prefill = {}
+    if definition is not None and kind is not DocumentKind.TARGET_ADJUSTMENT:
+        prefill = _prefill(kind, definition, project, parent, family)
 
     document = StageDocument(
         kind=kind.value,
@@ -137,10 +145,17 @@ def create_document(
         sequence=sequence,
         state=workflow_for(kind).initial.value,
         form_version=definition.version if definition else None,
-        data=data,
+        template_family=family,
+        data=prefill,
         parent=parent,
+        parent_id=parent.id if parent else None,
         created_by_id=actor.id,
         last_edited_by_id=actor.id,
+    )
+    document.fiscal_year = year
+    # The prefill is what the document holds so far: a carried promise cannot be replaced by `data`.
+    document.data = document_data.clean(
+        document, prefill | (data or {}), complete=False, definition=definition
     )
     db.session.add(document)
     try:
@@ -166,10 +181,8 @@ def edit_document(
         if document.state == State.FINAL and document.kind == DocumentKind.PERFORMANCE_TARGETS:
             raise PermissionDenied("绩效目标已批复锁定，不得擅自调整；如需调整请发起「绩效目标调整」")
         raise PermissionDenied(f"文档当前状态为「{state_label(document.state)}」，您不能修改")
-    lock_for_update(document)
-    if expected_version is None or int(expected_version) != document.version:
-        raise StaleVersion(f"该文档已被他人修改（当前版本 {document.version}），您的修改未保存，请刷新后重做")
-    data = _check_data(data, definition_of(document))
+    check_version(document, expected_version)
+    data = document_data.clean(document, data, complete=False, refuse_computed=True)
     changes = audit.diff(document.data or {}, data)
     if not changes:
         return document
@@ -180,19 +193,6 @@ def edit_document(
     audit.record(actor, "document.edit", document, changes=changes)
     flush_or_stale(document)
     return document
-
-
-def completeness_errors(document: StageDocument) -> dict[str, list[str]]:
-    """What the document's form still lacks or gets wrong, by field label (empty when complete)."""
-    definition = definition_of(document)
-    if definition is None:
-        return {} if document.data else {"表单": ["尚未填写"]}
-    try:
-        definitions.validate_data(definition, document.data or {}, complete=True)
-    except ValidationFailed as err:
-        labels = {f["key"]: f["label"] for f in definition.fields}
-        return {labels.get(key, key): msgs for key, msgs in (err.fields or {}).items()}
-    return {}
 
 
 def on_final(document: StageDocument, *, actor: User) -> None:
@@ -235,15 +235,13 @@ def move_to_newest_form(
     recorded step (documents otherwise keep their form version). Values of fields the new form no
     longer has are dropped from the data but kept in the history entry. Flushes."""
     require(actor, Action.EDIT_DOCUMENT, document)
-    lock_for_update(document)
-    if expected_version is None or int(expected_version) != document.version:
-        raise StaleVersion()
+    check_version(document, expected_version)
     newest = definitions.published_definition(document.kind, document.fiscal_year)
     if newest is None or newest.version == document.form_version:
         raise InvalidTransition("没有更新的已发布表单版本")
     keys = {f["key"] for f in newest.fields}
     kept = {k: v for k, v in (document.data or {}).items() if k in keys}
-    data = definitions.validate_data(newest, kept, complete=False)
+    data = document_data.clean(document, kept, complete=False, definition=newest)
     changes = audit.diff(document.data or {}, data) | {
         "form_version": [document.form_version, newest.version]
     }
@@ -274,14 +272,14 @@ def store_attachment(
     """Keep an uploaded file of one of the document's file fields, after the field's own checks (type,
     size). Returns the metadata to put in the document's data. Raises ValidationFailed. Flushes."""
     require(actor, Action.EDIT_DOCUMENT, document)
-    definition = definition_of(document)
+    definition = document_data.definition_of(document)
     field = next((f for f in (definition.fields if definition else []) if f["key"] == field_key), None)
     if field is None or field["type"] != "file":
         raise ValidationFailed(fields={field_key: ["表单中没有此附件项"]})
-    meta = {"name": definitions.normalize_text(filename or "")[:255], "size": len(content)}
+    meta = {"name": normalize_text(filename or "")[:255], "size": len(content)}
     try:
-        meta = definitions.check_field(field, meta, definitions.Context())
-    except definitions.FieldError as err:
+        meta = check_field(field, meta, Context())
+    except FieldError as err:
         raise ValidationFailed(fields={field_key: err.messages}) from None
     attachment = Attachment(
         document_id=document.id,

@@ -1,24 +1,40 @@
 """Named guards on transitions. Each returns None when it holds, or a Chinese sentence saying what is missing."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
 from zyperf.extensions import db
 from zyperf.models import DocumentKind, StageDocument
-
-SUPPORTIVE = "予以支持"
-CONCLUSIONS = (SUPPORTIVE, "不予支持")
+from zyperf.services.document_data import completeness_errors, field_label
 
 
-def data_complete(document: StageDocument, params: dict | None) -> str | None:
-    from zyperf.services.documents import completeness_errors
+@dataclass(frozen=True)
+class Refusal:
+    """Why a guard does not hold, with the fields it concerns (key → messages) for pages and the API."""
 
+    message: str
+    fields: dict[str, list[str]]
+
+
+SUPPORTIVE = ("予以支持", "调整完善后予以支持")
+# The city bureau's answer, worded for what it reviews (rules 三(一), 三(四)).
+REVIEW_CONCLUSIONS = {
+    DocumentKind.EX_ANTE_ASSESSMENT: ("予以支持", "调整完善后予以支持", "不予支持"),
+    DocumentKind.SELF_EVALUATION: ("审核通过", "需整改"),
+    DocumentKind.DEPARTMENT_EVALUATION: ("审核通过", "需整改"),
+    DocumentKind.RECTIFICATION: ("审核通过", "需继续整改"),
+}
+
+
+def data_complete(document: StageDocument, params: dict | None) -> Refusal | None:
+    """The form is complete and right (§5): the refusal names each field, with its messages by key."""
     errors = completeness_errors(document)
     if not errors:
         return None
-    named = "；".join(f"{key}：{'，'.join(msgs)}" for key, msgs in errors.items())
-    return f"表单尚未填写完整（{named}）"
+    named = "；".join(f"{field_label(document, key)}：{'，'.join(msgs)}" for key, msgs in errors.items())
+    return Refusal(f"表单尚未填写完整（{named}）", errors)
 
 
 def ex_ante_supportive(document: StageDocument, params: dict | None) -> str | None:
@@ -35,8 +51,8 @@ def ex_ante_supportive(document: StageDocument, params: dict | None) -> str | No
     )
     if assessment is None or assessment.state != "final":
         return "该项目为新增重大政策（项目）或大额项目，须先完成事前绩效评估（已定稿）才能报送绩效目标"
-    if (assessment.data or {}).get("review_conclusion") != SUPPORTIVE:
-        return "该项目的事前绩效评估结论不是「予以支持」，不能报送绩效目标"
+    if (assessment.data or {}).get("review_conclusion") not in SUPPORTIVE:
+        return "该项目的事前绩效评估结论不是「予以支持」或「调整完善后予以支持」，不能报送绩效目标"
     return None
 
 
@@ -48,12 +64,14 @@ def truthfulness_declared(document: StageDocument, params: dict | None) -> str |
 
 def review_conclusion_given(document: StageDocument, params: dict | None) -> str | None:
     # Checked on the action's own input; a button list (params None) cannot know it yet.
-    if params is None or params.get("conclusion") in CONCLUSIONS:
+    choices = REVIEW_CONCLUSIONS.get(DocumentKind(document.kind), ())
+    if params is None or params.get("conclusion") in choices:
         return None
-    return "请选择市财政局评审结论：「予以支持」或「不予支持」（需整改的请选择「退回」）"
+    named = "或".join(f"「{c}」" for c in choices)
+    return f"请选择市财政局审核结论：{named}（需修改后重新报送的请选择「退回」）"
 
 
-GUARDS: dict[str, Callable[[StageDocument, dict | None], str | None]] = {
+GUARDS: dict[str, Callable[[StageDocument, dict | None], "str | Refusal | None"]] = {
     "data_complete": data_complete,
     "ex_ante_supportive": ex_ante_supportive,
     "truthfulness_declared": truthfulness_declared,

@@ -1,10 +1,11 @@
 """Projects and fiscal years."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
+from zyperf.domain.text import FieldError, check_amount
 from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import DocumentKind, FiscalYear, Project, Unit, User
@@ -12,19 +13,18 @@ from zyperf.permissions import Action, can, require, scoped
 from zyperf.services import audit
 from zyperf.services.paging import like_pattern
 
-PROJECT_FIELDS = (
-    "code",
-    "name",
-    "total_amount",
-    "fiscal_amount",
-    "other_amount",
-    "is_new",
-    "is_major",
-    "added_mid_year",
-)
+AMOUNT_FIELDS = ("fiscal_amount", "special_amount", "unit_amount", "other_amount", "carryover_amount")
+PROJECT_FIELDS = ("code", "name", *AMOUNT_FIELDS, "is_new", "is_major", "added_mid_year")
+FLAGS = ("is_new", "is_major", "added_mid_year")
+AMOUNT_LABELS = {
+    "fiscal_amount": "财政资金",
+    "special_amount": "财政专户管理资金",
+    "unit_amount": "单位资金",
+    "other_amount": "其他资金",
+    "carryover_amount": "上年结转资金",
+}
 PICKER_LIMIT = 20  # projects a typed search answers with
 KEY_MONITORING_MESSAGE = "重点监控项目由市财政局确定、财务科标记，经办人不能设置"
-CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
@@ -37,89 +37,59 @@ def fiscal_year(year: int) -> FiscalYear | None:
     return db.session.scalar(select(FiscalYear).where(FiscalYear.year == year))
 
 
-YEAR_SETTINGS = (
-    "major_project_threshold",
-    "monitoring_month",
-    "template_family",
-    "indicator_framework",
-    "ex_ante_due",
-    "targets_due",
-    "monitoring_due",
-    "evaluation_due",
-    "rectification_due",
-    "is_current",
-)
-
-
-def create_fiscal_year(year: int, *, actor: User | None, **settings) -> FiscalYear:
-    """A new budget year with the settings of its notice (YEAR_SETTINGS). actor None is the system
-    itself (seeding); people need the admin's configuration right. Flushes; caller commits."""
-    if actor is not None:
-        require(actor, Action.MANAGE_SETTINGS)
-    if unknown := set(settings) - set(YEAR_SETTINGS):
-        raise ValidationFailed(f"未知的年度设置：{'、'.join(sorted(unknown))}")
-    if fiscal_year(year) is not None:
-        raise ValidationFailed(fields={"year": [f"{year} 年度已存在"]})
-    fy = FiscalYear(year=year, **settings)
-    db.session.add(fy)
-    db.session.flush()
-    audit.record(actor, "fiscalyear.create", fy, summary=str(fy))
-    return fy
-
-
-def _amount(value, label: str, errors: dict) -> Decimal | None:
+def _amount(value, key: str, errors: dict) -> Decimal:
     if value is None or value == "":
         return Decimal("0.00")
     try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        errors.setdefault(label, []).append("请输入数字金额（万元）")
-        return None
-    if not amount.is_finite():
-        errors.setdefault(label, []).append("请输入数字金额（万元）")
-        return None
-    if amount < 0:
-        errors.setdefault(label, []).append("金额不能为负数")
-        return None
-    if amount != amount.quantize(CENT):
-        errors.setdefault(label, []).append("金额最多保留两位小数（万元）")
-        return None
+        amount = check_amount(value, AMOUNT_LABELS[key])
+    except FieldError as exc:
+        errors.setdefault(key, []).extend(exc.messages)
+        return Decimal("0.00")
     if amount > MAX_AMOUNT:
-        errors.setdefault(label, []).append("金额过大")
-        return None
-    return amount.quantize(CENT)
+        errors.setdefault(key, []).append(f"{AMOUNT_LABELS[key]}金额过大")
+    return amount
 
 
 def clean_project_values(values: dict) -> dict:
     """Check and normalise project fields; raise ValidationFailed naming each bad field.
 
-    年度资金总额 must equal 财政拨款 + 其他资金; when the total is left empty it is computed.
+    The amounts are the four fund sources (and 上年结转资金 within 财政资金); 年度资金总额 is their sum
+    and is never entered: a total that is given must equal it.
     """
     errors: dict[str, list[str]] = {}
     clean = {}
-    name = (values.get("name") or "").strip()
+    name = values.get("name")
+    name = name.strip() if isinstance(name, str) else ""
     if not name:
         errors["name"] = ["请填写项目名称"]
     elif len(name) > 200:
         errors["name"] = ["项目名称不能超过 200 字"]
     clean["name"] = name
-    code = (values.get("code") or "").strip() or None
+    code = values.get("code")
+    code = (code.strip() if isinstance(code, str) else "") or None
     if code and (len(code) > 40 or not code.isalnum() or not code.isascii()):
         errors["code"] = ["项目编码只能由字母和数字组成，不超过 40 位"]
     clean["code"] = code
-    for key in ("fiscal_amount", "other_amount"):
+    for key in AMOUNT_FIELDS:
         clean[key] = _amount(values.get(key), key, errors)
-    total_raw = values.get("total_amount")
-    if total_raw in (None, "") and clean["fiscal_amount"] is not None and clean["other_amount"] is not None:
-        clean["total_amount"] = clean["fiscal_amount"] + clean["other_amount"]
-    else:
-        clean["total_amount"] = _amount(total_raw, "total_amount", errors)
-    if not errors and clean["total_amount"] != clean["fiscal_amount"] + clean["other_amount"]:
-        expected = clean["fiscal_amount"] + clean["other_amount"]
-        errors["total_amount"] = [
-            f"年度资金总额（{clean['total_amount']}）应等于财政拨款与其他资金之和（{expected}）"
-        ]
-    for flag in ("is_new", "is_major", "added_mid_year"):
+    if clean["carryover_amount"] > clean["fiscal_amount"]:
+        errors.setdefault("carryover_amount", []).append("上年结转资金是财政资金的一部分，不得超过财政资金")
+    total = sum(clean[k] for k in AMOUNT_FIELDS if k != "carryover_amount")
+    given = values.get("total_amount")
+    if given not in (None, "") and not errors.get("total_amount"):
+        try:
+            mismatch = check_amount(given, "年度资金总额") != total
+        except FieldError as exc:
+            errors["total_amount"] = exc.messages
+        else:
+            if mismatch:
+                errors["total_amount"] = [
+                    f"年度资金总额由各资金来源合计得出（{total}），不需填写；填写的 {given} 与之不符"
+                ]
+    if total <= 0 and not errors:
+        errors["fiscal_amount"] = ["年度资金总额应大于0：请填写至少一项资金来源"]
+    clean["total_amount"] = total
+    for flag in FLAGS:
         clean[flag] = bool(values.get(flag))
     if errors:
         raise ValidationFailed(fields=errors)
@@ -159,7 +129,7 @@ def update_project(project: Project, *, actor: User, values: dict) -> Project:
     require(actor, Action.EDIT_PROJECT, project)
     if "is_key_monitoring" in values and bool(values["is_key_monitoring"]) != project.is_key_monitoring:
         raise ValidationFailed(fields={"is_key_monitoring": [KEY_MONITORING_MESSAGE]})
-    values = {k: v for k, v in values.items() if k != "is_key_monitoring"}
+    values = {k: v for k, v in values.items() if k not in ("is_key_monitoring", "total_amount")}
     merged = {k: getattr(project, k) for k in PROJECT_FIELDS} | values
     clean = clean_project_values(merged)
     _check_unique_name(project.fiscal_year, project.unit, clean["name"], exclude_id=project.id)

@@ -4,15 +4,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
-from sqlalchemy.orm.exc import StaleDataError
 
-from zyperf.errors import GuardFailed, InvalidTransition, PermissionDenied, StaleVersion
+from zyperf.errors import GuardFailed, InvalidTransition, PermissionDenied
 from zyperf.extensions import db
 from zyperf.models import DocumentEvent, StageDocument, User
 from zyperf.models.base import utcnow
 from zyperf.permissions import in_scope
-from zyperf.services import audit
-from zyperf.services.guards import GUARDS
+from zyperf.services import audit, document_data
+from zyperf.services.documents import on_final
+from zyperf.services.guards import GUARDS, Refusal
+from zyperf.services.locking import check_version, flush_or_stale
 from zyperf.transitions import (
     ACTION_LABELS,
     SCOPE_LABELS,
@@ -50,13 +51,17 @@ def refusal(user: User, document: StageDocument, row: Transition) -> str | None:
     return None
 
 
-def guard_failures(document: StageDocument, row: Transition, params: dict | None) -> list[str]:
-    messages = []
+def guard_failures(document: StageDocument, row: Transition, params: dict | None) -> GuardFailed | None:
+    """All the row's guards that do not hold, as one refusal naming every field concerned."""
+    messages, fields = [], {}
     for name in row.guards:
-        message = GUARDS[name](document, params)
-        if message:
-            messages.append(message)
-    return messages
+        refusal = GUARDS[name](document, params)
+        if isinstance(refusal, Refusal):
+            messages.append(refusal.message)
+            fields |= refusal.fields
+        elif refusal:
+            messages.append(refusal)
+    return GuardFailed("；".join(messages), fields=fields or None) if messages else None
 
 
 @dataclass(frozen=True)
@@ -93,25 +98,6 @@ def history(document: StageDocument) -> list[DocumentEvent]:
     )
 
 
-def lock_for_update(document: StageDocument) -> None:
-    """Take the row lock (PostgreSQL) so concurrent actions on one document queue up; whoever comes
-    second finds a newer version than the one loaded and gets StaleVersion. SQLite serialises writers
-    itself, and the version column's compare-and-set on UPDATE catches the rest on both databases."""
-    current = db.session.scalar(
-        select(StageDocument.version).where(StageDocument.id == document.id).with_for_update()
-    )
-    if current != document.version:
-        raise StaleVersion(f"该文档已被他人处理（当前版本 {current}），请刷新后重试")
-
-
-def flush_or_stale(document: StageDocument) -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleVersion() from None
-
-
 def apply(
     document: StageDocument,
     action: str,
@@ -132,9 +118,7 @@ def apply(
         action = DocumentAction(action)
     except ValueError:
         raise InvalidTransition(f"未知操作：{action}") from None
-    lock_for_update(document)
-    if expected_version is None or int(expected_version) != document.version:
-        raise StaleVersion(f"该文档已被他人处理（当前版本 {document.version}），请刷新后重试")
+    check_version(document, expected_version)
     row = find(document.kind, document.state, action)
     if row is None:
         raise InvalidTransition(
@@ -144,11 +128,19 @@ def apply(
         raise PermissionDenied(reason)
     if row.needs_comment and not comment:
         raise GuardFailed(f"「{ACTION_LABELS[action]}」必须填写意见", fields={"comment": ["请填写意见"]})
-    if failures := guard_failures(document, row, params):
-        raise GuardFailed("；".join(failures))
+    if failed := guard_failures(document, row, params):
+        raise failed
 
     before = document.state
     now = utcnow()
+    changes = None
+    if action is DocumentAction.SUBMIT:
+        # The figures keep the settings they were submitted with; a later change of the year's
+        # settings is shown on the document, never applied silently.
+        document.settings_snapshot = document.fiscal_year.year_settings.to_json()
+        refreshed = document_data.refresh(document)
+        changes = audit.diff(document.data or {}, refreshed) or None
+        document.data = refreshed
     document.state = row.target
     document.state_changed_at = now
     if action is DocumentAction.SUBMIT:
@@ -163,6 +155,7 @@ def apply(
             from_state=before,
             to_state=row.target.value,
             comment=comment,
+            changes=changes,
             at=now,
         )
     )
@@ -170,8 +163,6 @@ def apply(
         actor, f"document.{action.value}", document, summary=f"{before} → {row.target.value} {comment}"[:500]
     )
     if row.target is State.FINAL:
-        from zyperf.services.documents import on_final
-
         on_final(document, actor=actor)
     flush_or_stale(document)
     return document

@@ -7,6 +7,7 @@ from forms.auth import LoginForm
 from zyperf.auth import safe_next
 from zyperf.extensions import db
 from zyperf.services.accounts import LoginRefused, ThrottlePolicy, authenticate
+from zyperf.services.settings import system_settings
 
 bp = Blueprint("auth", __name__)
 
@@ -45,7 +46,8 @@ def login():
             return redirect(safe_next(form.next.data) or url_for("admin.index"), code=303)
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form, error=error), status
+    bureau_name = system_settings().bureau_name
+    return render_template("auth/login.html", form=form, error=error, bureau_name=bureau_name), status
 
 
 @bp.post("/logout")

@@ -1,0 +1,91 @@
+// Stage forms: add a blank indicator row; while the form is filled in, ask the server for the figures
+// (rates, classes, scores, totals) and show them. The server decides every figure; this only shows them.
+(function () {
+  "use strict";
+
+  function addRow(button) {
+    var table = document.getElementById(button.getAttribute("data-add-row"));
+    if (!table) { return; }
+    var body = table.tBodies[0], last = body.rows[body.rows.length - 1];
+    var row = last.cloneNode(true), n = body.rows.length;
+    row.setAttribute("data-row", n);
+    row.querySelectorAll("input, select").forEach(function (input) {
+      if (input.type === "checkbox" || input.type === "radio") { input.checked = false; } else { input.value = ""; }
+      input.name = input.name.replace(/-\d+-/, "-" + n + "-");
+    });
+    row.querySelectorAll("[data-row-figure]").forEach(function (cell) {
+      cell.textContent = "";
+      cell.setAttribute("data-row-figure", cell.getAttribute("data-row-figure").replace(/-\d+-/, "-" + n + "-"));
+    });
+    body.appendChild(row);
+  }
+
+  function weightTotals(form) {
+    form.querySelectorAll("[data-weight-total]").forEach(function (out) {
+      var table = document.getElementById(out.getAttribute("data-weight-total"));
+      if (!table) { return; }
+      var total = 0;
+      table.querySelectorAll('input[name$="-weight"]').forEach(function (input) {
+        var v = parseFloat(input.value);
+        if (!isNaN(v)) { total += v; }
+      });
+      out.textContent = Math.round(total * 100) / 100;
+    });
+  }
+
+  function show(form, answer) {
+    Object.keys(answer.figures || {}).forEach(function (key) {
+      form.querySelectorAll('[data-computed="' + key + '"]').forEach(function (el) { el.textContent = answer.figures[key]; });
+    });
+    Object.keys(answer.rows || {}).forEach(function (key) {
+      answer.rows[key].forEach(function (row, i) {
+        Object.keys(row).forEach(function (column) {
+          var cell = form.querySelector('[data-row-figure="' + key + "-" + i + "-" + column + '"]');
+          if (cell) { cell.textContent = row[column]; }
+        });
+      });
+    });
+    Object.keys(answer.funds || {}).forEach(function (key) {
+      Object.keys(answer.funds[key]).forEach(function (column) {
+        var cell = form.querySelector('[data-fund-total="' + key + "-" + column + '"]');
+        if (cell) { cell.textContent = answer.funds[key][column]; }
+      });
+    });
+    (answer.aspects || []).forEach(function (score, i) {
+      var cell = form.querySelector('[data-aspect-score="' + i + '"]');
+      if (cell) { cell.textContent = score || ""; }
+    });
+  }
+
+  var asked = 0;
+
+  function preview(form) {
+    var url = form.getAttribute("data-preview");
+    if (!url || !window.fetch) { return; }
+    var mine = ++asked;
+    var body = new FormData(form);
+    fetch(url, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: {"X-CSRFToken": (form.querySelector('[name="csrf_token"]') || {}).value || "", "Accept": "application/json"}
+    }).then(function (r) { return r.ok ? r.json() : null; }).then(function (answer) {
+      if (answer && mine === asked) { show(form, answer); }  // a late answer to older input is dropped
+    }).catch(function () { /* the figures are computed again on save */ });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-add-row]").forEach(function (button) {
+      button.addEventListener("click", function () { addRow(button); });
+    });
+    var form = document.getElementById("stage-form");
+    if (!form) { return; }
+    var timer = null;
+    form.addEventListener("input", function () {
+      weightTotals(form);
+      clearTimeout(timer);
+      timer = setTimeout(function () { preview(form); }, 350);
+    });
+    form.addEventListener("change", function () { preview(form); });
+  });
+})();

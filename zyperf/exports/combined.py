@@ -1,0 +1,51 @@
+"""Combined unit or bureau workbooks (excel-formats §8.7): the list sheet, then one form per list row
+in list order, each named `{NNN}-{项目名称}` (§1.6). They hold forms, so they never stream."""
+
+import datetime as dt
+
+from zyperf.exports.exante import write_exante
+from zyperf.exports.lists import SPECS, table_name, write_list
+from zyperf.exports.model import Combined, Exante, Monitoring, SelfEvaluation, Targets
+from zyperf.exports.monitoring import write_monitoring
+from zyperf.exports.self_evaluation import write_self_evaluation
+from zyperf.exports.targets import write_targets
+from zyperf.exports.workbook import Book, finish
+
+FORM_WRITERS = {
+    Targets: write_targets,
+    Exante: write_exante,
+    Monitoring: write_monitoring,
+    SelfEvaluation: write_self_evaluation,
+}
+
+
+def form_sheet_name(position: int, form) -> str:
+    """`{NNN}-{项目名称}` for the form of the list's row `position` (1-based); sanitised on adding."""
+    return f"{position:03d}-{form.project.name}"
+
+
+def write_combined(book: Book, data: Combined) -> None:
+    if len(data.forms) != len(data.summary.rows):
+        raise ValueError(f"{len(data.summary.rows)} list rows but {len(data.forms)} forms")
+    write_list(book, data.summary)
+    for position, form in enumerate(data.forms, start=1):
+        FORM_WRITERS[type(form)](book, form, form_sheet_name(position, form))
+
+
+def build_combined(data: Combined, *, export_date: dt.date, properties=None):
+    """A unit's or the bureau's workbook of one kind: (BytesIO, file name). zyperf_kind is the list's."""
+    summary = data.summary
+    spec = SPECS[type(summary)]
+    book = Book()
+    write_combined(book, data)
+    return finish(
+        book,
+        table=table_name(summary),
+        kind=spec.kind,
+        family=spec.code,
+        author=summary.bureau,
+        fiscal_year=summary.fiscal_year,
+        subject=summary.subject or summary.bureau,
+        export_date=export_date,
+        properties=properties,
+    )

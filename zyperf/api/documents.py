@@ -2,7 +2,7 @@
 
 from flask import jsonify, request
 from sqlalchemy import select
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy.orm import joinedload
 
 from zyperf.api import BadRequest, bp, json_body
 from zyperf.api.resources import actor, int_arg, page_args, page_json, paged
@@ -12,6 +12,7 @@ from zyperf.permissions import get_visible_or_404, scoped
 from zyperf.services import documents as document_service
 from zyperf.services import projects as project_service
 from zyperf.services import workflow
+from zyperf.services.listviews import LIST_COLUMNS
 from zyperf.services.worklist import WorkItem, worklist_page
 from zyperf.transitions import state_label
 
@@ -63,9 +64,9 @@ def _version(body: dict) -> int:
 
 @bp.get("/documents")
 def documents():
-    """A page of scoped documents by id, without their data (summary_json shows none of it)."""
+    """A page of scoped documents by id, without their JSON columns (summary_json shows none of it)."""
     stmt = scoped(select(StageDocument), actor()).options(
-        defer(StageDocument.data), joinedload(StageDocument.unit), joinedload(StageDocument.fiscal_year)
+        LIST_COLUMNS, joinedload(StageDocument.unit), joinedload(StageDocument.fiscal_year)
     )
     if (project := int_arg("project")) is not None:
         stmt = stmt.where(StageDocument.project_id == project)

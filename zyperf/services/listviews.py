@@ -4,7 +4,7 @@ for each stage kind. Admins choose; the list page and the API-independent query 
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
@@ -49,6 +49,24 @@ SORTS = {
     "submitted_at": StageDocument.submitted_at,
 }
 SORT_LABELS = {k: COLUMNS[k] for k in SORTS}
+# What a list shows and what allowed_actions asks (state, unit, who drafted, edited, submitted): never
+# the JSON columns (data, settings_snapshot, review), which only the document page shows.
+LIST_COLUMNS = load_only(
+    StageDocument.id,
+    StageDocument.kind,
+    StageDocument.project_id,
+    StageDocument.unit_id,
+    StageDocument.fiscal_year_id,
+    StageDocument.state,
+    StageDocument.version,
+    StageDocument.form_version,
+    StageDocument.created_by_id,
+    StageDocument.last_edited_by_id,
+    StageDocument.submitted_by_id,
+    StageDocument.updated_at,
+    StageDocument.submitted_at,
+    StageDocument.state_changed_at,
+)
 ROLE_ORDER = [Role.STAFF, Role.SECTION_HEAD, Role.DIVISION_LEADER, Role.FINANCE, Role.PRINCIPAL]
 
 
@@ -159,7 +177,7 @@ def document_query(user: User, config: ListConfig, args: dict) -> Select:
     years are joined for filtering only when a filter, search or sort needs them, so the default list
     reads one table in the order of an index (updated_at, id)."""
     stmt = scoped(select(StageDocument), user).options(
-        defer(StageDocument.data),
+        LIST_COLUMNS,
         # Joined, the project would bring its own joined unit and year as a nested join, which SQLite
         # materialises whole: a second query for the page's projects stays the same size.
         selectinload(StageDocument.project),

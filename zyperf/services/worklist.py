@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, and_, case, false, func, or_, select
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from zyperf.extensions import db
 from zyperf.models import DocumentKind, FiscalYear, StageDocument, Unit, User
 from zyperf.permissions import scope_filter, scoped
+from zyperf.services.listviews import LIST_COLUMNS
 from zyperf.services.paging import DEFAULT_PER_PAGE, Page, count_statement, paginate
 from zyperf.services.workflow import AllowedAction, allowed_actions
 from zyperf.transitions import WORKFLOWS, DocumentAction, Scope, State
@@ -115,7 +116,7 @@ def _statements(user: User) -> tuple[Select, Select]:
             scoped(select(StageDocument), user)
             .where(waiting_condition(user))
             .options(
-                defer(StageDocument.data),
+                LIST_COLUMNS,
                 selectinload(StageDocument.project),  # joined, its own joined unit and year would nest
                 joinedload(StageDocument.unit),
                 joinedload(StageDocument.fiscal_year),

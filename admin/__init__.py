@@ -18,6 +18,7 @@ def init_admin(app):
     from admin.listviews import ListViewAdmin
     from admin.pages import AccountView, HomeView
     from admin.projects import ProjectAdmin
+    from admin.results import ResultsView
     from admin.settings import FiscalYearAdmin, SystemSettingsView
     from admin.views import AuditAdmin, UnitAdmin, UserAdmin
     from zyperf.models import AuditEntry, FiscalYear, IndicatorCategory, ListView, Project, Unit, User
@@ -33,6 +34,7 @@ def init_admin(app):
     admin_site.add_view(ProjectAdmin(Project, name="项目", endpoint="projects", url="/projects"))
     admin_site.add_view(DocumentsView(name="阶段文档", endpoint="documents", url="/documents"))
     admin_site.add_view(OutstandingView(name="催办", endpoint="outstanding", url="/outstanding"))
+    admin_site.add_view(ResultsView(name="结果应用", endpoint="results", url="/results"))
     settings = "系统配置"
     admin_site.add_view(UnitAdmin(Unit, name="科室（单位）", endpoint="admin_units", category=settings))
     admin_site.add_view(UserAdmin(User, name="用户", endpoint="admin_users", category=settings))

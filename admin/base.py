@@ -1,15 +1,31 @@
 """Safe bases for every Flask-Admin view: permission by named Action, CSRF, no deletes, scoped rows."""
 
-from flask import redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model.filters import BaseIntFilter, BaseIntListFilter
 from flask_login import current_user
 from flask_wtf.form import _Auto
+from wtforms import PasswordField, TextAreaField
 
 from forms.base import AppForm
-from zyperf.errors import NotFound, PermissionDenied
+from zyperf.boundary import MAX_PAGE, integer, record_id, text_problem
+from zyperf.errors import BadRequest, NotFound, PermissionDenied
 from zyperf.extensions import db
 from zyperf.permissions import Action, can, scope_filter
+
+
+def filter_value_fits(flt, value: str) -> bool:
+    """Integer filters: 32-bit values only (PostgreSQL casts the parameter to the column's type)."""
+    if not isinstance(flt, BaseIntFilter | BaseIntListFilter):
+        return True
+    try:
+        for part in value.split(",") if isinstance(flt, BaseIntListFilter) else [value]:
+            if part.strip():
+                integer(part, str(flt.name))
+    except BadRequest:
+        return False
+    return True
 
 
 def actor():
@@ -48,6 +64,18 @@ class AdminForm(AppForm):
         self._obj = obj
         super().__init__(formdata=formdata, obj=obj, prefix=prefix, **kwargs)
 
+    def validate(self, extra_validators=None) -> bool:
+        """The boundary's text rule on every text field: no control characters (newline and tab only
+        in multi-line fields), no lone surrogates. Passwords are hashed, never shown: left alone."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            if not isinstance(field.data, str) or isinstance(field, PasswordField):
+                continue
+            if problem := text_problem(field.data, multiline=isinstance(field, TextAreaField)):
+                field.errors = [*field.errors, problem]
+                valid = False
+        return valid
+
 
 class SecureModelView(GuardedView, ModelView):
     """Configuration CRUD for admins. Never deletes; audit is written by the services it calls."""
@@ -66,6 +94,26 @@ class SecureModelView(GuardedView, ModelView):
             return page, 422  # a posted form shown again was refused: its errors are on the page
         return page
 
+    def _get_list_extra_args(self):
+        # A ?page= far beyond the rows would overflow the OFFSET: past MAX_PAGE it is an empty page.
+        args = super()._get_list_extra_args()
+        return args.clone(page=min(max(args.page or 0, 0), MAX_PAGE))
+
+    def _get_list_filter_args(self):
+        """Flask-Admin's filters check a number parses, not that the column can hold it."""
+        kept = []
+        for idx, name, value in super()._get_list_filter_args() or []:
+            if filter_value_fits(self._filters[idx], value):
+                kept.append((idx, name, value))
+            else:
+                flash(f"筛选条件「{name}」的值超出范围，已忽略", "error")
+        return kept if self._filters else None
+
+    def get_one(self, id):
+        # ?id= comes from the URL: one the database could not hold is simply not there.
+        row_id = record_id(id)
+        return db.session.get(self.model, row_id) if row_id is not None else None
+
 
 class ScopedModelView(SecureModelView):
     """A model view over rows that belong to units: every query goes through scope_filter()."""
@@ -78,10 +126,9 @@ class ScopedModelView(SecureModelView):
 
     def get_one(self, id):
         # The default get_one ignores get_query (flask-admin#1739); out of scope is a plain 404.
-        try:
-            row_id = int(id)
-        except (TypeError, ValueError):
-            raise NotFound() from None
+        row_id = record_id(id)
+        if row_id is None:
+            raise NotFound()
         row = self.get_query().filter(self.model.id == row_id).one_or_none()
         if row is None:
             raise NotFound()

@@ -14,6 +14,7 @@ from admin.views import AuditedModelView
 from forms.base import AppForm
 from forms.builder import build_stage_form
 from forms.designer import CopyYearForm, FieldForm, ImportForm, JsonForm
+from zyperf.boundary import optional_integer
 from zyperf.domain.fields import FIELD_TYPES, TYPE_OPTIONS
 from zyperf.domain.text import period_label
 from zyperf.errors import DomainError, NotFound, ValidationFailed
@@ -62,7 +63,7 @@ class FormDesignerView(SecureBaseView):
     @expose("/")
     def index(self):
         years = _years()
-        selected = request.args.get("year", type=int)
+        selected = optional_integer(request.args.get("year"), "year")
         stmt = select(FormDefinition).join(FormDefinition.fiscal_year)
         if selected:
             stmt = stmt.where(FiscalYear.year == selected)

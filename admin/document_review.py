@@ -13,7 +13,7 @@ from zyperf.errors import DomainError
 from zyperf.extensions import db
 from zyperf.models import FormDefinition, StageDocument
 from zyperf.permissions import Action, get_visible_or_404, require
-from zyperf.services import document_data, reviews
+from zyperf.services import document_data, records, reviews
 from zyperf.transitions import ACTION_LABELS
 
 EVENT_LABELS = {
@@ -23,7 +23,23 @@ EVENT_LABELS = {
     "move_form": "改用新版表单",
     "flag": "审核标记",
     "adjust_score": "复核调整得分",
+    "declare": "真实性声明",
+    "form_check": "规范性审核",
 }
+
+
+ROW_FIGURES = {"indicator_table": ("score_formula", "score"), "task_table": ("total",)}
+
+
+def _row_figures(rows: list, columns: tuple[str, ...], positions: list[int] | None) -> list[dict]:
+    """Each row's figures at the row the page posted it from (blank rows in between get none)."""
+    figures = [{c: r.get(c, "") for c in columns} for r in rows if isinstance(r, dict)]
+    if positions is None or len(positions) != len(figures):
+        return figures
+    placed: list[dict] = [{} for _ in range(max(positions, default=-1) + 1)]
+    for position, row in zip(positions, figures, strict=True):
+        placed[position] = row
+    return placed
 
 
 def event_label(action: str) -> str:
@@ -82,6 +98,22 @@ class ReviewPages:
             "已保存审核标记",
         )
 
+    @expose("/<int:doc_id>/form-check", methods=["POST"])
+    def form_check(self, doc_id: int):
+        """Finance's 规范性审核 of a report waiting to be sent to the city bureau."""
+        user = actor()
+        document = get_visible_or_404(user, StageDocument, doc_id)
+        return self.act(
+            document,
+            lambda: records.check_form(
+                document,
+                actor=user,
+                comment=request.form.get("comment", ""),
+                expected_version=request.form.get("version", type=int),
+            ),
+            "已完成规范性审核，可以报送市财政局",
+        )
+
     @expose("/<int:doc_id>/score", methods=["POST"])
     def adjust_score(self, doc_id: int):
         user = actor()
@@ -123,11 +155,11 @@ class ReviewPages:
             if f["type"] == "computed"
         }
         rows = {
-            f["key"]: [
-                {c: r.get(c, "") for c in ("score_formula", "score")} for r in cleaned.get(f["key"]) or []
-            ]
+            f["key"]: _row_figures(
+                cleaned.get(f["key"]) or [], ROW_FIGURES[f["type"]], form[f["key"]].positions
+            )
             for f in definition.fields
-            if f["type"] == "indicator_table"
+            if f["type"] in ROW_FIGURES
         }
         funds = {
             f["key"]: {c: str(tables.fund_total(cleaned.get(f["key"]), c)) for c in tables.fund_columns(f)}

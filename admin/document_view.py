@@ -3,7 +3,7 @@ form (with the year's 1-m月), choice values by their labels, figures formatted.
 
 import re
 
-from zyperf.domain import indicators, stages, tables
+from zyperf.domain import indicators, problems, stages, tables, tasks
 from zyperf.domain.text import period_label
 from zyperf.formatting import change_text
 from zyperf.models import FormDefinition, StageDocument
@@ -11,6 +11,13 @@ from zyperf.models import FormDefinition, StageDocument
 _CELL = re.compile(r"^([a-z0-9_]+)\[(\d+)\]\.([a-z0-9_]+)$")
 _FUND = re.compile(r"^([a-z0-9_]+)\.([a-z]+)\.([a-z]+)$")
 SYSTEM_LABELS = {"form_version": "表单版本", "review_conclusion": "市财政局审核结论"}
+ROW_TABLES = frozenset({"indicator_table", "task_table", "problem_table"})
+CELL_OPTIONS = {
+    "likelihood": indicators.LIKELIHOODS,
+    "causes": indicators.CAUSES,
+    "source": problems.SOURCES,
+    "status": problems.STATUSES,
+}
 
 
 class DocumentView:
@@ -30,7 +37,7 @@ class DocumentView:
         if match := _CELL.match(key):
             field, row, column = match.groups()
             spec = self.by_key.get(field, {"label": field})
-            columns = indicators.columns(spec) if spec.get("type") == "indicator_table" else {}
+            columns = self.row_columns(spec) if spec.get("type") in ROW_TABLES else {}
             name = columns.get(column) or {"rating": "评价等级", "opinion": "评估意见"}.get(column, column)
             return f"{self.text(spec['label'])} 第{row}行 {self.text(name)}"
         if match := _FUND.match(key):
@@ -62,7 +69,7 @@ class DocumentView:
         if spec and spec["type"] == "yes_no":
             return None
         if match := _CELL.match(key):
-            return {"likelihood": indicators.LIKELIHOODS, "causes": indicators.CAUSES}.get(match.group(3))
+            return CELL_OPTIONS.get(match.group(3))
         return None
 
     def figure(self, spec: dict) -> str:
@@ -74,13 +81,20 @@ class DocumentView:
         value = row.get(column)
         if column == "core":
             return "★" if value else ""
-        if column == "likelihood":
-            return indicators.LIKELIHOODS.get(value, value or "")
-        if column == "causes":
-            return "、".join(indicators.CAUSES.get(c, c) for c in value or [])
+        if column in ("causes", "evidence"):
+            return "、".join(
+                e.get("name", "") if isinstance(e, dict) else indicators.CAUSES.get(e, e) for e in value or []
+            )
+        if column in CELL_OPTIONS:
+            return CELL_OPTIONS[column].get(value, value or "")
         return "" if value is None else str(value)
 
     def row_columns(self, spec: dict) -> dict[str, str]:
+        """The columns of a table field, as its header reads them."""
+        if spec.get("type") == "task_table":
+            return dict(tasks.TASK_COLUMNS)
+        if spec.get("type") == "problem_table":
+            return dict(problems.PROBLEM_COLUMNS)
         return {k: self.text(v) for k, v in indicators.columns(spec).items()}
 
     def fund_rows(self, spec: dict, value) -> list[tuple[str, list[str]]]:

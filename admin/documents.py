@@ -2,6 +2,7 @@
 bulk approval; 我的待办; finance's 催办 overview; the workflow diagrams for admins."""
 
 import io
+from datetime import datetime
 
 from flask import flash, g, jsonify, redirect, request, send_file, url_for
 from flask_admin import expose
@@ -13,11 +14,12 @@ from admin.diagrams import workflow_svg
 from admin.document_review import ReviewPages, event_label, stage_form
 from admin.document_view import DocumentView
 from forms.decisions import NewDocumentForm, TransitionForm
+from zyperf import boundary
 from zyperf.errors import DomainError, NotFound, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, Project, StageDocument, Unit
 from zyperf.permissions import Action, can, get_visible_or_404, require, scoped
-from zyperf.services import document_data, listviews, reviews, workflow
+from zyperf.services import document_data, listviews, records, reviews, workflow
 from zyperf.services import documents as document_service
 from zyperf.services import projects as project_service
 from zyperf.services.guards import REVIEW_CONCLUSIONS
@@ -41,6 +43,9 @@ class DocumentsView(ReviewPages, SecureBaseView):
         """The list as the admins configured it for this kind and the user's role (列表设置)."""
         user = actor()
         args = request.args.to_dict()
+        # What list_page reads as numbers must be ASCII digits the database can hold, else 400.
+        boundary.optional_integer(args.get("year"), "year")
+        boundary.page_number(args.get("page"))
         config = listviews.resolve(user, args.get("kind") or None)
         page = listviews.list_page(user, config, args)
         approvable = {
@@ -72,6 +77,8 @@ class DocumentsView(ReviewPages, SecureBaseView):
             and user.unit_id
             and can(user, Action.CREATE_DOCUMENT, ("department_evaluation", user.unit_id))
             else None,
+            project_kinds={k.value: k.label for k in DocumentKind if not k.is_department_wide},
+            department_kinds={k.value: k.label for k in DocumentKind if k.is_department_wide},
             new_form=NewDocumentForm(formdata=None),
         )
 
@@ -96,6 +103,7 @@ class DocumentsView(ReviewPages, SecureBaseView):
             else [{"key": k, "label": k, "type": "text"} for k in document.data if k != "review_conclusion"]
         )
         editable = can(user, Action.EDIT_DOCUMENT, document)
+        actions = workflow.allowed_actions(user, document)
         page = self.render(
             "admin/documents/detail.html",
             document=document,
@@ -103,7 +111,7 @@ class DocumentsView(ReviewPages, SecureBaseView):
             view=DocumentView(
                 document, definition, document_data.document_settings(document).monitoring_month
             ),
-            actions=workflow.allowed_actions(user, document),
+            actions=actions,
             history=workflow.history(document),
             can_edit=editable,
             newer_form=document_service.newer_form_version(document) if editable else None,
@@ -118,6 +126,11 @@ class DocumentsView(ReviewPages, SecureBaseView):
             review_flags=(document.review or {}).get("flags") or {},
             flag_labels=reviews.FLAG_LABELS,
             score_targets=reviews.score_targets(document),
+            carried=document_data.carries(document),
+            attachments=records.attachments_of(document),
+            form_check=(check := records.form_check_of(document)),
+            form_check_at=datetime.fromisoformat(check["at"]) if check else None,
+            form_check_due=any(a.action.value == "report" for a in actions),
         )
         return page, refusal.status if refusal else 200
 
@@ -156,7 +169,7 @@ class DocumentsView(ReviewPages, SecureBaseView):
         if request.method == "POST":
             if form.validate_on_submit():
                 try:
-                    data = self._with_uploads(user, document, definition, form.entry_data())
+                    data = self._with_uploads(user, document, definition, form)
                     document_service.edit_document(
                         document,
                         actor=user,
@@ -179,24 +192,24 @@ class DocumentsView(ReviewPages, SecureBaseView):
         ), status
 
     @staticmethod
-    def _with_uploads(user, document, definition, data: dict) -> dict:
+    def _with_uploads(user, document, definition, form) -> dict:
         """File fields: a new upload (already checked by the form for type and size) is kept in the
-        database and its metadata goes into the data; no new file keeps the old one."""
+        database and its metadata goes into the data; no new file keeps the old one. A problem's new
+        佐证材料 are kept the same way and added to those it already has."""
+        data = form.entry_data()
         for spec in definition.fields:
-            if spec["type"] != "file":
-                continue
-            upload = request.files.get(spec["key"])
-            if upload is not None and upload.filename:
-                data[spec["key"]] = document_service.store_attachment(
-                    document,
-                    spec["key"],
-                    filename=upload.filename,
-                    content_type=upload.mimetype,
-                    content=upload.read(),
-                    actor=user,
-                )
-            else:
-                data[spec["key"]] = (document.data or {}).get(spec["key"])
+            key = spec["key"]
+            if spec["type"] == "problem_table":
+                for position, uploads in getattr(form[key], "uploads", {}).items():
+                    row = data[key][position]
+                    kept = [e for e in row.get("evidence") or [] if e.get("attachment_id")]
+                    row["evidence"] = kept + [_store(user, document, key, upload) for upload in uploads]
+            elif spec["type"] == "file":
+                upload = request.files.get(key)
+                if upload is not None and upload.filename:
+                    data[key] = _store(user, document, key, upload)
+                else:
+                    data[key] = (document.data or {}).get(key)
         return data
 
     def _edit_free_form(self, user, document):
@@ -222,7 +235,7 @@ class DocumentsView(ReviewPages, SecureBaseView):
             io.BytesIO(attachment.content),
             mimetype="application/octet-stream",  # never rendered inline, whatever the uploader claimed
             as_attachment=True,
-            download_name=attachment.filename,
+            download_name=boundary.filename(attachment.filename),  # names stored before the boundary
         )
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
@@ -256,14 +269,17 @@ class DocumentsView(ReviewPages, SecureBaseView):
 
     @expose("/new-department", methods=["POST"])
     def new_department(self):
-        """Finance starts the department-wide evaluation of a year (部门整体支出绩效评价)."""
+        """Finance starts a document of the department as a whole for a year: its targets (D-1), its
+        evaluation (D-2) or its rectification report (default: the evaluation)."""
         user = actor()
-        fiscal_year = project_service.fiscal_year(request.form.get("year", type=int) or 0)
+        year = boundary.optional_integer(request.form.get("year"), "year")
+        fiscal_year = project_service.fiscal_year(year) if year is not None else None
         if fiscal_year is None:
             raise NotFound("该预算年度不存在")
-        document = document_service.create_document(
-            "department_evaluation", actor=user, fiscal_year=fiscal_year
-        )
+        kind = request.form.get("kind") or DocumentKind.DEPARTMENT_EVALUATION.value
+        if kind not in {k.value for k in DocumentKind if k.is_department_wide}:
+            raise NotFound("没有这种部门整体文档")
+        document = document_service.create_document(kind, actor=user, fiscal_year=fiscal_year)
         db.session.commit()
         return redirect(url_for(".edit", doc_id=document.id), code=303)
 
@@ -287,6 +303,17 @@ class DocumentsView(ReviewPages, SecureBaseView):
         if not results:
             flash("请先勾选要审核的文档", "info")
         return redirect(url_for(".index"), code=303)
+
+
+def _store(user, document, key: str, upload) -> dict:
+    return document_service.store_attachment(
+        document,
+        key,
+        filename=upload.filename,
+        content_type=upload.mimetype,
+        content=upload.read(),
+        actor=user,
+    )
 
 
 class WorklistView(SecureBaseView):

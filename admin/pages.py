@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, url_for
 from flask_admin import expose
+from flask_login import login_user
 from sqlalchemy import func, select
 
 from admin.base import SecureBaseView, SecureIndexView, actor
@@ -79,7 +80,8 @@ class AccountView(SecureBaseView):
                 status = 422
             else:
                 db.session.commit()
-                flash("密码已修改", "success")
+                login_user(user)  # the change ended every session; this one goes on
+                flash("密码已修改，您在其他地方的登录已失效", "success")
                 return redirect(url_for(".index"), code=303)
         elif form.is_submitted():
             status = 422

@@ -1,6 +1,7 @@
 """Projects: every role sees its scope; staff create and edit their own unit's projects through the service."""
 
-from flask import flash
+from flask import flash, send_file
+from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.fields import QuerySelectField
 from sqlalchemy import select
@@ -14,7 +15,8 @@ from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
 from zyperf.formatting import local_time
 from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, Project, StageDocument
-from zyperf.permissions import Action, can, require, scoped
+from zyperf.permissions import Action, can, get_visible_or_404, require, scoped
+from zyperf.services import archive as archive_service
 from zyperf.services import projects as project_service
 from zyperf.transitions import state_label
 
@@ -141,6 +143,14 @@ class ProjectAdmin(ScopedModelView):
             "creatable": creatable,
             "state_label": state_label,
         }
+
+    @expose("/<int:project_id>/archive")
+    def archive(self, project_id: int):
+        """The project's records as one .zip (attachments, history, manifest with SHA-256)."""
+        user = actor()
+        project = get_visible_or_404(user, Project, project_id)
+        buffer, name = archive_service.build_archive(project, actor=user)
+        return send_file(buffer, mimetype="application/zip", as_attachment=True, download_name=name)
 
     def is_action_allowed(self, name):
         if name in ("designate_key", "withdraw_key"):

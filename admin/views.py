@@ -2,11 +2,12 @@
 
 from flask import flash
 from flask_admin.contrib.sqla.fields import QuerySelectField, QuerySelectMultipleField
+from flask_login import login_user
 from sqlalchemy import inspect, select
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from admin.base import AdminForm, SecureModelView, actor
+from admin.base import AdminForm, ScopedModelView, SecureModelView, actor
 from forms.fields import CheckboxesField
 from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
@@ -166,6 +167,8 @@ class UserAdmin(SecureModelView):
                 raise ValidationFailed("用户名创建后不能修改", fields={"username": ["用户名创建后不能修改"]})
             self._apply(form, model)
             db.session.commit()
+            if model.id == actor().id:
+                login_user(model)  # an admin editing their own account keeps this session
         except ValidationFailed as err:
             db.session.rollback()
             _show_errors(form, err)
@@ -187,7 +190,10 @@ def _show_errors(form, err: ValidationFailed) -> None:
     )
 
 
-class AuditAdmin(SecureModelView):
+class AuditAdmin(ScopedModelView):
+    """Configuration and account events only (permissions.audit_filter): admins hold no business
+    rights, so documents' diffs, comments, amounts and file names are not theirs to read."""
+
     required_action = Action.VIEW_AUDIT
     can_create = False
     can_edit = False

@@ -11,6 +11,7 @@ from wtforms.validators import StopValidation
 
 from forms.base import AppForm
 from forms.tables import ComputedField, FundTableField, IndicatorTableField, RatingTableField
+from forms.worktables import ProblemTableField, TaskTableField
 from zyperf.domain import fields as domain_fields
 from zyperf.domain.fields import Context, FieldError, check_conditions, check_field, empty_value
 from zyperf.domain.settings import YearSettings
@@ -109,6 +110,8 @@ def _field_for(spec: dict) -> Field:
         "indicator_table": IndicatorTableField,
         "fund_table": FundTableField,
         "rating_table": RatingTableField,
+        "task_table": TaskTableField,
+        "problem_table": ProblemTableField,
         "computed": ComputedField,
     }.get(ftype)
     if table is not None:

@@ -4,12 +4,15 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAre
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from forms.base import AppForm
+from zyperf.services.workflow import MAX_COMMENT
 
 
 class TransitionForm(AppForm):
     action = HiddenField(validators=[DataRequired("缺少操作")])
     version = IntegerField(validators=[InputRequired("缺少版本号，请刷新页面")])
-    comment = TextAreaField("意见", validators=[Length(max=2000, message="意见不超过 2000 字")])
+    comment = TextAreaField(
+        "意见", validators=[Length(max=MAX_COMMENT, message=f"意见不超过 {MAX_COMMENT} 字")]
+    )
     conclusion = SelectField(
         "市财政局评审结论",
         choices=[("", "（不适用）"), ("予以支持", "予以支持"), ("不予支持", "不予支持")],

@@ -22,7 +22,10 @@ def _period(field, text: str) -> str:
 
 class _TableField(Field):
     """Rows from form data named `<key>-<i>-<column>`, or a JSON value (a string, or the value itself
-    when Flask-WTF wraps a JSON request body)."""
+    when Flask-WTF wraps a JSON request body). After form data, `positions` holds the posted row
+    index of each row passed on (blank rows are left out), so figures go back to the right row."""
+
+    positions: list[int] | None = None
 
     def __init__(self, label=None, validators=None, spec=None, **kwargs):
         self._form = kwargs.get("_form")  # the StageForm: catalog, family, period, carried
@@ -98,12 +101,13 @@ class IndicatorTableField(_TableField):
         cells = self._cells(formdata)
         if "__json__" in cells:
             return cells["__json__"]
-        rows = []
-        for _, row in sorted(cells.items(), key=lambda item: int(item[0])):
+        rows, self.positions = [], []
+        for index, row in sorted(cells.items(), key=lambda item: int(item[0])):
             if "causes" in row and not isinstance(row["causes"], list):
                 row["causes"] = [row["causes"]] if row["causes"] else []
             if any(str(v).strip() for k, v in row.items() if k != "causes") or row.get("causes"):
                 rows.append(row)
+                self.positions.append(int(index))
         return rows
 
     def __call__(self, **kwargs):

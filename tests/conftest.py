@@ -176,7 +176,7 @@ def administrator(bureau):
 
 def login_as(client, user: User) -> None:
     with client.session_transaction() as sess:
-        sess["_user_id"] = str(user.id)
+        sess["_user_id"] = user.get_id()
         sess["_fresh"] = True
 
 

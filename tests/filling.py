@@ -1,6 +1,7 @@
 """Complete, valid data for any stage form definition: what a diligent staff member would enter."""
 
 import re
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -74,9 +75,34 @@ def value_for(field: dict, family: str | None = None):
         return {"fiscal": dict.fromkeys(tables.fund_columns(field), "100.00")}
     if kind == "rating_table":
         return [{"rating": "优", "opinion": ""} for _, subs in EXANTE_ASPECTS for _ in subs]
+    if kind == "task_table":
+        return [
+            {
+                "name": "国土空间规划编制",
+                "content": "完成市级国土空间总体规划报批",
+                "fiscal": "800",
+                "other": "200",
+            }
+        ]
+    if kind == "problem_table":
+        return [problem_row()]
     if kind == "computed":
         return None
     raise ValueError(kind)
+
+
+def problem_row(**values) -> dict:
+    """One complete problem of a rectification report, due in a month (never backdated)."""
+    return {
+        "source": "self",
+        "type": "预算执行",
+        "description": "预算执行率偏低",
+        "measures": "加快项目支付进度",
+        "responsible_unit": "规划科",
+        "responsible_person": "陈晓",
+        "deadline": (date.today() + timedelta(days=30)).isoformat(),
+        "status": "in_progress",
+    } | values
 
 
 def complete_data(kind: str, year: int = 2026) -> dict:

@@ -104,10 +104,18 @@ def test_indicator_table_accepts_a_json_list(app, bureau):
 
 
 def test_conditions_choices_and_yes_no_in_forms(app, bureau):
-    rect = build_stage_form(defs.published_definition("rectification", 2026))
-    ok, form = post(app, rect, MultiDict({"source": "evil", "truthfulness": ""}))
+    adjustment = build_stage_form(defs.published_definition("budget_adjustment", 2026))
+    ok, form = post(app, adjustment, MultiDict({"adjustment_type": "evil"}))
     assert not ok
-    assert form.errors["source"] == ["问题来源的选项无效"]
+    assert form.errors["adjustment_type"] == ["调整方式的选项无效"]
+    rect = build_stage_form(defs.published_definition("rectification", 2026))
+    ok, form = post(app, rect, MultiDict({"problems-0-source": "evil", "truthfulness": ""}))
+    assert not ok
+    messages = form.errors["problems"][0].split("；")
+    assert messages[:2] == [
+        "第1行：问题来源应为 自评、监控、部门评价、财政评价、审计、其他 之一",
+        "第1行：请填写问题类型",
+    ]
     assert form.errors["truthfulness"] == ["请填写真实性声明：本单位对整改报告内容的真实性负责"]
     fy = db.session.scalar(select(FiscalYear).where(FiscalYear.year == 2026))
     conditional = defs.create_draft(

@@ -379,13 +379,13 @@ def test_only_admins_configure_forms(bureau, section_staff, finance_staff):
 def test_a_definition_in_use_cannot_be_deleted(bureau, administrator):
     fy = year(2026)
     draft = defs.create_draft(
-        "rectification", fy, [{"key": "a", "label": "甲", "type": "text"}], actor=administrator
+        "budget_adjustment", fy, [{"key": "a", "label": "甲", "type": "text"}], actor=administrator
     )
     other = defs.create_draft(
-        "rectification", fy, [{"key": "a", "label": "甲", "type": "text"}], actor=administrator
+        "budget_adjustment", fy, [{"key": "a", "label": "甲", "type": "text"}], actor=administrator
     )
     db.session.add(
-        StageDocument(kind="rectification", unit_id=bureau["guihua"].unit_id, fiscal_year_id=fy.id, state="draft",
+        StageDocument(kind="budget_adjustment", unit_id=bureau["guihua"].unit_id, fiscal_year_id=fy.id, state="draft",
                       form_version=draft.version, data={})
     )  # fmt: skip
     db.session.commit()

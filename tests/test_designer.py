@@ -1,8 +1,10 @@
 """The admin form designer: admins only, every change through the definitions service, refusals in
 Chinese with nothing stored; the indicator catalog admin."""
 
+import html
 import io
 import json
+import re
 
 import pytest
 from filling import value_for
@@ -55,7 +57,7 @@ def complete_form(fields: list[dict]) -> dict:
         value = value_for(field)
         if field["type"] == "computed":
             continue
-        if field["type"] in ("indicator_table", "fund_table", "rating_table"):
+        if field["type"] in ("indicator_table", "fund_table", "rating_table", "task_table", "problem_table"):
             value = json.dumps(value, ensure_ascii=False)
         elif field["type"] == "yes_no":
             value = "yes" if value else "no"
@@ -206,6 +208,60 @@ def test_choice_and_indicator_options_are_stored_typed(admin_client, draft):
     }
     assert by_key["targets"]["extra_columns"] == ["actual", "reason"]
     assert by_key["targets"]["rows_min"] == 2 and by_key["targets"]["weight_total"] == 90
+
+
+def test_task_and_problem_tables_are_designed_with_their_options(admin_client, draft):
+    url = f"{BASE}/{draft.id}"
+    page = admin_client.get(f"{url}/").get_data(as_text=True)
+    options = json.loads(html.unescape(re.search(r'data-type-options="([^"]*)"', page).group(1)))
+    assert options["problem_table"] == ["accept", "max_bytes", "rows_max", "rows_min"]
+    assert options["task_table"] == ["rows_max", "rows_min"]
+    added = admin_client.post(
+        f"{url}/fields/add",
+        data={
+            "key": "tasks",
+            "label": "任务",
+            "type": "task_table",
+            "rows_min": "1",
+            "rows_max": "20",
+            "accept": "pdf",
+        },
+    )
+    assert added.status_code == 303
+    admin_client.post(
+        f"{url}/fields/add",
+        data={
+            "key": "issues",
+            "label": "问题",
+            "type": "problem_table",
+            "rows_max": "10",
+            "accept": "pdf, JPG",
+            "max_bytes": "1048576",
+        },
+    )
+    by_key = {f["key"]: f for f in fresh(draft.id).fields}
+    assert by_key["tasks"] == {
+        "key": "tasks",
+        "label": "任务",
+        "type": "task_table",
+        "rows_min": 1,
+        "rows_max": 20,
+    }
+    assert by_key["issues"] == {
+        "key": "issues",
+        "label": "问题",
+        "type": "problem_table",
+        "rows_max": 10,
+        "accept": ["pdf", "jpg"],
+        "max_bytes": 1048576,
+    }
+    too_many = admin_client.post(
+        f"{url}/fields/add", data={"key": "more", "label": "更多", "type": "problem_table", "rows_max": "101"}
+    )
+    assert too_many.status_code == 422 and "最多行数应为 0 至 100 的整数" in too_many.get_data(as_text=True)
+    preview = admin_client.get(f"{url}/preview").get_data(as_text=True)
+    assert 'name="tasks-0-fiscal"' in preview and 'name="issues-0-deadline"' in preview
+    assert 'name="issues-0-evidence_file"' in preview
 
 
 @pytest.mark.parametrize(

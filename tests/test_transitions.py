@@ -1,6 +1,7 @@
 """The workflow tables: well formed, and every (kind, state, action, role, scope) gives the target or a refusal."""
 
 import itertools
+from datetime import datetime
 
 import pytest
 from sqlalchemy import select
@@ -51,8 +52,18 @@ def test_every_kind_has_a_well_formed_workflow(kind):
 _sequence = itertools.count(1)
 
 
-def make_document(kind, unit_code, state, bureau, *, created_by=None):
-    """A document put straight into a state (test set-up only: real ones move through apply())."""
+SUBMITTED_AT = datetime(2026, 1, 5, 9, 0)
+
+
+def make_document(kind, unit_code, state, bureau, *, created_by=None, form_checked=True):
+    """A document put straight into a state (test set-up only: real ones move through apply()),
+    submitted once and, unless told otherwise, checked by finance for standard form."""
+    check = {
+        "by": "财务科 李会计",
+        "at": "2026-01-06T09:00:00",
+        "comment": "符合规范",
+        "submission": SUBMITTED_AT.isoformat(),
+    }
     project = db.session.scalar(
         select(Project).join(Project.unit).where(Project.unit.has(code=unit_code)).order_by(Project.id)
     )
@@ -65,6 +76,8 @@ def make_document(kind, unit_code, state, bureau, *, created_by=None):
         sequence=next(_sequence),
         data={"filled": True, "truthfulness": True},
         created_by_id=(created_by or bureau["guihua"]).id,
+        submitted_at=SUBMITTED_AT,
+        review={"form_check": check} if form_checked else None,
     )
     db.session.add(doc)
     db.session.commit()
@@ -180,3 +193,33 @@ def test_unknown_action_is_a_conflict(bureau):
     doc = make_document(DocumentKind.MONITORING, "guihua", State.SUBMITTED, bureau)
     with pytest.raises(InvalidTransition):
         apply(doc, "delete", actor=bureau["guihua_head"], expected_version=doc.version)
+
+
+def test_every_report_to_the_city_bureau_waits_for_the_form_check(bureau):
+    """规范性审核 (rules 三(六)): each kind finance reports has the guard on every report row."""
+    reporting = {
+        kind
+        for kind, wf in WORKFLOWS.items()
+        for row in wf.transitions
+        if row.action is DocumentAction.REPORT and "form_checked" in row.guards
+    }
+    unguarded = [
+        (kind, row)
+        for kind, wf in WORKFLOWS.items()
+        for row in wf.transitions
+        if row.action is DocumentAction.REPORT and "form_checked" not in row.guards
+    ]
+    assert unguarded == []
+    assert {k.value for k in reporting} == {
+        "ex_ante_assessment",
+        "self_evaluation",
+        "department_evaluation",
+        "rectification",
+        "department_rectification",
+    }
+    for kind in sorted(reporting):
+        row = next(r for r in WORKFLOWS[kind].transitions if r.action is DocumentAction.REPORT)
+        doc = make_document(kind, "guihua", next(iter(row.sources)), bureau, form_checked=False)
+        with pytest.raises(GuardFailed, match="须先完成规范性审核"):
+            apply(doc, "report", actor=bureau["finance"], expected_version=doc.version)
+        db.session.rollback()

@@ -5,6 +5,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from tests import steps
 from tests.conftest import PG_URL
 from tests.filling import complete_data
 from zyperf.extensions import db
@@ -209,13 +210,7 @@ def test_targets_wait_for_supportive_ex_ante(client, bureau):
     assessment = documents.create_document(
         "ex_ante_assessment", actor=staff, project=project, data=complete_data("ex_ante_assessment")
     )
-    for name, action in (
-        ("guihua", "submit"),
-        ("guihua_head", "approve"),
-        ("deputy", "approve"),
-        ("finance", "report"),
-    ):
-        workflow.apply(assessment, action, actor=bureau[name], expected_version=assessment.version)
+    steps.run(assessment, bureau, steps.TO_CITY)
     refused = pytest.raises(Exception, match="审核结论")
     with refused:
         workflow.apply(
@@ -451,13 +446,7 @@ def test_the_city_bureaus_conclusion_is_shown_on_the_document(client_for, bureau
         project=project,
         data=complete_data("ex_ante_assessment"),
     )
-    for name, action in (
-        ("guihua", "submit"),
-        ("guihua_head", "approve"),
-        ("deputy", "approve"),
-        ("finance", "report"),
-    ):
-        workflow.apply(doc, action, actor=bureau[name], expected_version=doc.version)
+    steps.run(doc, bureau, steps.TO_CITY)
     workflow.apply(
         doc,
         "record_review",

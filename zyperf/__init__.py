@@ -45,13 +45,13 @@ def create_app(config: dict | type | None = None) -> Flask:
     from zyperf.database import init_database
     from zyperf.errors import register_error_handlers
     from zyperf.formatting import register_template_filters
-    from zyperf.security import init_security_headers
+    from zyperf.security import init_security
     from zyperf.views import register_blueprints
 
     init_database(app)
     init_auth(app)
     register_template_filters(app)
-    init_security_headers(app)
+    init_security(app)  # before any route: the id converter applies to every rule
     register_blueprints(app)
     register_error_handlers(app)
 

@@ -16,6 +16,12 @@ class DomainError(Exception):
         self.fields = fields
 
 
+class BadRequest(DomainError):
+    """A request value of the wrong type, format or range (zyperf.boundary says which)."""
+
+    status, code, default_message = 400, "bad_request", "请求格式有误"
+
+
 class PermissionDenied(DomainError):
     status, code, default_message = 403, "forbidden", "您无权进行此操作"
 
@@ -82,7 +88,13 @@ def register_error_handlers(app):
         # CSRF failures arrive as 400 with their own description; say it in Chinese.
         if err.code == 400 and "CSRF" in (err.description or ""):
             message = "表单已过期或缺少安全令牌（CSRF），请刷新页面后重新提交"
-        return error_response(err.code or 500, code, message)
+        body, status = error_response(err.code or 500, code, message)
+        response = app.make_response((body, status))
+        # Keep what the error says in headers: Allow on 405, WWW-Authenticate, Retry-After …
+        for name, value in err.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(OperationalError)
     def _database(err: OperationalError):

@@ -6,11 +6,21 @@ Services call require(); views and templates call can(). Any Action missing from
 from collections.abc import Callable
 from enum import StrEnum
 
-from sqlalchemy import Select, exists, false, select, true
+from sqlalchemy import Select, exists, false, or_, select, true
 
+from zyperf.boundary import record_id
 from zyperf.errors import NotFound, PermissionDenied
 from zyperf.extensions import db
-from zyperf.models import Project, Role, StageDocument, Unit, User
+from zyperf.models import (
+    AuditEntry,
+    Project,
+    RectificationProblem,
+    ResultDecision,
+    Role,
+    StageDocument,
+    Unit,
+    User,
+)
 
 ALL = None  # visible_unit_ids() answer for "every unit"
 
@@ -29,6 +39,8 @@ class Action(StrEnum):
     MANAGE_USERS = "manage_users"
     MANAGE_SETTINGS = "manage_settings"
     VIEW_AUDIT = "view_audit"
+    VIEW_RESULTS = "view_results"
+    DECIDE_RESULTS = "decide_results"
 
 
 BUSINESS_ROLES = frozenset(Role) - {Role.ADMIN}
@@ -58,11 +70,39 @@ def is_own_unit(user: User, unit_id: int) -> bool:
 
 
 # Which column says "whose row is this" for each scoped entity.
-_SCOPE_COLUMNS = {Project: Project.unit_id, StageDocument: StageDocument.unit_id, Unit: Unit.id}
+_SCOPE_COLUMNS = {
+    Project: Project.unit_id,
+    StageDocument: StageDocument.unit_id,
+    Unit: Unit.id,
+    RectificationProblem: RectificationProblem.unit_id,
+    ResultDecision: ResultDecision.unit_id,
+}
+
+# The audit log shows admins configuration and account events only: an allow-list, so a new kind of
+# business event stays hidden. Business history is read through its document, by those in scope.
+CONFIGURATION_AUDIT_PREFIXES = (
+    "unit.",
+    "user.",  # accounts: create, update, roles, passwords, login, logout
+    "token.",
+    "form_definition.",
+    "listview.",
+    "fiscalyear.",
+    "indicatorcategory.",
+    "indicator_category.",
+)
+
+
+def audit_filter(user: User):
+    """The WHERE clause on AuditEntry: configuration and account events, for those who view audit."""
+    if not can(user, Action.VIEW_AUDIT):
+        return false()
+    return or_(*(AuditEntry.action.startswith(p, autoescape=True) for p in CONFIGURATION_AUDIT_PREFIXES))
 
 
 def scope_filter(entity, user: User):
-    """The WHERE clause that keeps only the user's rows of Project, StageDocument or Unit."""
+    """The WHERE clause that keeps only the user's rows of a scoped entity (_SCOPE_COLUMNS, AuditEntry)."""
+    if entity is AuditEntry:
+        return audit_filter(user)
     column = _SCOPE_COLUMNS[entity]
     units = visible_unit_ids(user)
     if units is ALL:
@@ -73,7 +113,7 @@ def scope_filter(entity, user: User):
 
 
 def scoped(stmt: Select, user: User) -> Select:
-    """Restrict a select of Project, StageDocument or Unit to the rows the user may see.
+    """Restrict a select of a scoped entity (Project, StageDocument, Unit, …) to the rows the user may see.
 
     Every list, detail, export, admin view and API read starts here.
     """
@@ -81,11 +121,11 @@ def scoped(stmt: Select, user: User) -> Select:
 
 
 def get_visible_or_404(user: User, model, row_id):
-    """Load one scoped row by id; another unit's id answers exactly like a missing one."""
-    try:
-        row_id = int(row_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    """Load one scoped row by id; another unit's id answers exactly like a missing one, and so does
+    an id the database could not hold (beyond 2^31 − 1, or not ASCII digits)."""
+    row_id = record_id(row_id)
+    if row_id is None:
+        raise NotFound()
     row = db.session.scalar(scoped(select(model), user).where(model.id == row_id))
     if row is None:
         raise NotFound()
@@ -183,6 +223,16 @@ def can_designate_key_monitoring(user: User, project: Project | None = None) -> 
     return user.has_role(Role.FINANCE) and (project is None or in_scope(user, project.unit_id))
 
 
+def can_view_results(user: User, obj=None) -> bool:
+    """The results ledger (评价结果应用): every business role, each its own rows (the query is scoped)."""
+    return user.has_role(*BUSINESS_ROLES)
+
+
+def can_decide_results(user: User, obj=None) -> bool:
+    """Finance records how results are used for next year's budget (rules 三(五))."""
+    return user.has_role(Role.FINANCE)
+
+
 def can_use_admin(user: User, obj=None) -> bool:
     """Admins configure the system; they hold no business approval rights."""
     return user.has_role(Role.ADMIN)
@@ -206,6 +256,8 @@ RULES: dict[Action, Callable[..., bool]] = {
     Action.MANAGE_USERS: can_manage_users,
     Action.MANAGE_SETTINGS: can_manage_settings,
     Action.VIEW_AUDIT: can_view_audit,
+    Action.VIEW_RESULTS: can_view_results,
+    Action.DECIDE_RESULTS: can_decide_results,
 }
 
 DENIAL_MESSAGES = {
@@ -213,7 +265,9 @@ DENIAL_MESSAGES = {
     Action.EDIT_PROJECT: "只有本科室（单位）经办人可以修改项目，且项目已有报送的阶段文档后不能再修改",
     Action.USE_ADMIN: "只有系统管理员可以进行系统配置",
     Action.DESIGNATE_KEY_MONITORING: "重点监控项目由市财政局确定、财务科标记",
-    Action.CREATE_DOCUMENT: "只有本科室（单位）经办人可以新建本单位项目的阶段文档（部门整体评价由财务科新建）",
+    Action.CREATE_DOCUMENT: "只有本科室（单位）经办人可以新建本单位项目的阶段文档（部门整体支出的目标、评价和整改报告由财务科新建）",
+    Action.VIEW_RESULTS: "评价结果应用台账只对业务人员开放",
+    Action.DECIDE_RESULTS: "评价结果应用决定由财务科记录",
     Action.EDIT_DOCUMENT: "该文档当前状态下您不能修改：只有起草单位在草稿或退回状态下可以修改，已批复的绩效目标已锁定，需调整请发起「绩效目标调整」",
 }
 

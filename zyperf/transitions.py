@@ -59,6 +59,7 @@ GUARD_LABELS = {
     "ex_ante_supportive": "事前评估已定稿且予以支持",
     "truthfulness_declared": "已作真实性声明",
     "review_conclusion_given": "已选择评审结论",
+    "form_checked": "财务科已完成规范性审核",
 }
 
 
@@ -127,9 +128,18 @@ FINANCE_FINAL = (
     t(DocumentAction.APPROVE, State.LEADER_APPROVED, State.FINAL, F, Scope.ALL, sod=True),
     t(DocumentAction.RETURN, State.LEADER_APPROVED, State.RETURNED, F, Scope.ALL, comment=True),
 )
-# … or finance reports to the city finance bureau and records its answer (rules 三(一), 三(四), 三(六)).
+# … or finance reports to the city finance bureau and records its answer (rules 三(一), 三(四), 三(六)),
+# once it has checked that the report is in the standard form (规范性审核, rules 三(六)).
 FINANCE_REPORTS = (
-    t(DocumentAction.REPORT, State.LEADER_APPROVED, State.REPORTED, F, Scope.ALL, sod=True),
+    t(
+        DocumentAction.REPORT,
+        State.LEADER_APPROVED,
+        State.REPORTED,
+        F,
+        Scope.ALL,
+        guards=("form_checked",),
+        sod=True,
+    ),
     t(DocumentAction.RETURN, State.LEADER_APPROVED, State.RETURNED, F, Scope.ALL, comment=True),
     t(
         DocumentAction.RECORD_REVIEW,
@@ -144,6 +154,37 @@ FINANCE_REPORTS = (
     t(DocumentAction.RETURN, State.REPORTED, State.RETURNED, F, Scope.ALL, comment=True),
 )
 UNIT_EDITS = {s: (frozenset({S}), Scope.OWN) for s in EDITING}
+
+
+# The department as a whole: finance drafts, the principal approves (领导小组组长), …
+DEPARTMENT_REVIEW = (
+    t(DocumentAction.SUBMIT, EDITING, State.SUBMITTED, F, Scope.ALL, guards=("data_complete",)),
+    t(DocumentAction.WITHDRAW, State.SUBMITTED, State.DRAFT, F, Scope.ALL),
+    t(DocumentAction.APPROVE, State.SUBMITTED, State.PRINCIPAL_APPROVED, P, Scope.ALL, sod=True),
+    t(DocumentAction.RETURN, State.SUBMITTED, State.RETURNED, P, Scope.ALL, comment=True),
+)
+# … and finance reports it to the city finance bureau, after its check of the standard form.
+DEPARTMENT_REPORTS = (
+    t(
+        DocumentAction.REPORT,
+        State.PRINCIPAL_APPROVED,
+        State.REPORTED,
+        F,
+        Scope.ALL,
+        guards=("form_checked",),
+    ),
+    t(
+        DocumentAction.RECORD_REVIEW,
+        State.REPORTED,
+        State.FINAL,
+        F,
+        Scope.ALL,
+        guards=("review_conclusion_given",),
+        comment=True,
+    ),
+    t(DocumentAction.RETURN, State.REPORTED, State.RETURNED, F, Scope.ALL, comment=True),
+)
+FINANCE_EDITS = {s: (frozenset({F}), Scope.ALL) for s in EDITING}
 
 
 def with_submit_guard(rows: tuple[Transition, ...], guard: str) -> tuple[Transition, ...]:
@@ -181,25 +222,22 @@ WORKFLOWS: dict[DocumentKind, Workflow] = {
     ),
     # The department as a whole is finance's: finance drafts, the principal approves, finance reports.
     DocumentKind.DEPARTMENT_EVALUATION: Workflow(
-        DocumentKind.DEPARTMENT_EVALUATION,
-        (
-            t(DocumentAction.SUBMIT, EDITING, State.SUBMITTED, F, Scope.ALL, guards=("data_complete",)),
-            t(DocumentAction.WITHDRAW, State.SUBMITTED, State.DRAFT, F, Scope.ALL),
-            t(DocumentAction.APPROVE, State.SUBMITTED, State.PRINCIPAL_APPROVED, P, Scope.ALL, sod=True),
-            t(DocumentAction.RETURN, State.SUBMITTED, State.RETURNED, P, Scope.ALL, comment=True),
-            t(DocumentAction.REPORT, State.PRINCIPAL_APPROVED, State.REPORTED, F, Scope.ALL),
-            t(
-                DocumentAction.RECORD_REVIEW,
-                State.REPORTED,
-                State.FINAL,
-                F,
-                Scope.ALL,
-                guards=("review_conclusion_given",),
-                comment=True,
-            ),
-            t(DocumentAction.RETURN, State.REPORTED, State.RETURNED, F, Scope.ALL, comment=True),
+        DocumentKind.DEPARTMENT_EVALUATION, DEPARTMENT_REVIEW + DEPARTMENT_REPORTS, FINANCE_EDITS
+    ),
+    # Department targets (D-1) are drafted with the budget; the principal's approval makes them final.
+    DocumentKind.DEPARTMENT_TARGETS: Workflow(
+        DocumentKind.DEPARTMENT_TARGETS,
+        tuple(
+            replace(r, target=State.FINAL) if r.action is DocumentAction.APPROVE else r
+            for r in DEPARTMENT_REVIEW
         ),
-        {s: (frozenset({F}), Scope.ALL) for s in EDITING},
+        FINANCE_EDITS,
+    ),
+    # The department's own rectification: finance answers for its truthfulness.
+    DocumentKind.DEPARTMENT_RECTIFICATION: Workflow(
+        DocumentKind.DEPARTMENT_RECTIFICATION,
+        with_submit_guard(DEPARTMENT_REVIEW, "truthfulness_declared") + DEPARTMENT_REPORTS,
+        FINANCE_EDITS,
     ),
 }
 

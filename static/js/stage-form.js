@@ -1,24 +1,7 @@
-// Stage forms: add a blank indicator row; while the form is filled in, ask the server for the figures
+// Stage forms: while the form is filled in, ask the server for the figures
 // (rates, classes, scores, totals) and show them. The server decides every figure; this only shows them.
 (function () {
   "use strict";
-
-  function addRow(button) {
-    var table = document.getElementById(button.getAttribute("data-add-row"));
-    if (!table) { return; }
-    var body = table.tBodies[0], last = body.rows[body.rows.length - 1];
-    var row = last.cloneNode(true), n = body.rows.length;
-    row.setAttribute("data-row", n);
-    row.querySelectorAll("input, select").forEach(function (input) {
-      if (input.type === "checkbox" || input.type === "radio") { input.checked = false; } else { input.value = ""; }
-      input.name = input.name.replace(/-\d+-/, "-" + n + "-");
-    });
-    row.querySelectorAll("[data-row-figure]").forEach(function (cell) {
-      cell.textContent = "";
-      cell.setAttribute("data-row-figure", cell.getAttribute("data-row-figure").replace(/-\d+-/, "-" + n + "-"));
-    });
-    body.appendChild(row);
-  }
 
   function weightTotals(form) {
     form.querySelectorAll("[data-weight-total]").forEach(function (out) {
@@ -75,9 +58,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-add-row]").forEach(function (button) {
-      button.addEventListener("click", function () { addRow(button); });
-    });
     var form = document.getElementById("stage-form");
     if (!form) { return; }
     var timer = null;

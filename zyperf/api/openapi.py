@@ -4,14 +4,45 @@ responses to it."""
 from flask import jsonify
 
 from zyperf.api import bp
+from zyperf.boundary import INT32_MAX, INT32_MIN, MAX_PAGE
 from zyperf.models import DocumentKind
-from zyperf.services.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from zyperf.services import results
+from zyperf.services.guards import CONCLUSIONS
+from zyperf.services.paging import DEFAULT_PER_PAGE, MAX_API_PER_PAGE
+from zyperf.services.workflow import MAX_COMMENT
 from zyperf.transitions import DocumentAction, State
 
 _str = {"type": "string"}
 _int = {"type": "integer"}
 _bool = {"type": "boolean"}
 _nullable_str = {"type": ["string", "null"]}
+
+# What the boundary (zyperf.boundary) accepts, said where clients read it: 32-bit integers, text
+# without NUL or control characters (newline and tab only in multi-line text).
+_int32 = {"type": "integer", "format": "int32", "minimum": INT32_MIN, "maximum": INT32_MAX}
+_id = _int32 | {"minimum": 1}
+_version = _int32 | {"minimum": 0}
+_LINE = "^[^\\u0000-\\u001f\\u007f]*$"
+_LINES = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f]*$"
+
+
+_NO_NUL = {"type": "string", "pattern": "^[^\\u0000]*$"}
+# Form data: any JSON whose strings and keys carry no NUL (the form definition says the rest).
+_JSON = {"$ref": "#/components/schemas/Json"}
+_data = {"type": "object", "propertyNames": _NO_NUL, "additionalProperties": _JSON}
+
+
+def _input(required_keys: list[str], **props) -> dict:
+    """A request body object: unknown keys are ignored, but like all the body they carry no NUL."""
+    return _obj(required_keys, **props) | {"propertyNames": _NO_NUL, "additionalProperties": _JSON}
+
+
+def _text(max_length: int, *, multiline: bool = False, nullable: bool = False) -> dict:
+    return {
+        "type": ["string", "null"] if nullable else "string",
+        "maxLength": max_length,
+        "pattern": _LINES if multiline else _LINE,
+    }
 
 
 def _ref(name: str) -> dict:
@@ -54,9 +85,17 @@ def _q(name: str, schema=_str) -> dict:
     return {"name": name, "in": "query", "required": False, "schema": schema}
 
 
-_path_id = [{"name": "id", "in": "path", "required": True, "schema": _int}]
+_path_id = [{"name": "id", "in": "path", "required": True, "schema": _id}]
 
 SCHEMAS = {
+    "Json": {
+        "anyOf": [
+            {"type": ["number", "boolean", "null"]},
+            _NO_NUL,
+            {"type": "array", "items": _JSON},
+            _data,
+        ]
+    },
     "Unit": _obj(["code", "name"], id=_int, code=_str, name=_str, is_finance=_bool),
     "Me": _obj(
         ["username", "display_name", "roles", "unit", "oversees"],
@@ -88,15 +127,17 @@ SCHEMAS = {
             "items": _obj(["id", "kind", "state", "version"], id=_int, kind=_str, state=_str, version=_int),
         },
     ),
-    "ProjectInput": _obj(
+    "ProjectInput": _input(
         ["name"],
-        name=_str,
-        code=_nullable_str,
-        year=_int,
+        name=_text(1000),
+        code=_text(200, nullable=True),
+        year=_int32,
         amounts={
-            "type": "object",
+            "type": ["object", "null"],
+            "propertyNames": _NO_NUL,
+            "additionalProperties": _JSON,
             "properties": {
-                k: {"type": ["string", "number"]}
+                k: {"anyOf": [_text(40), {"type": ["number", "null"]}]}
                 for k in ("total", "fiscal", "special", "unit", "other", "carryover")
             },
         },
@@ -135,6 +176,8 @@ SCHEMAS = {
                 data={"type": "object"},
                 allowed_actions={"type": "array", "items": {"enum": [a.value for a in DocumentAction]}},
                 history={"type": "array", "items": _ref("HistoryEntry")},
+                declaration={"anyOf": [_obj(["by", "at"], by=_nullable_str, at=_str), {"type": "null"}]},
+                form_check={"anyOf": [_ref("FormCheck"), {"type": "null"}]},
             ),
         ]
     },
@@ -149,20 +192,20 @@ SCHEMAS = {
             "items": _obj(["key", "label", "type"], key=_str, label=_str, type=_str, required=_bool),
         },
     ),
-    "DocumentInput": _obj(
+    "DocumentInput": _input(
         ["kind"],
         kind={"enum": [k.value for k in DocumentKind]},
-        project_id=_int,
-        year=_int,
-        data={"type": "object"},
+        project_id=_id | {"type": ["integer", "null"]},
+        year=_int32 | {"type": ["integer", "null"]},
+        data={"anyOf": [_data, {"type": "null"}]},
     ),
-    "DocumentEdit": _obj(["data", "version"], data={"type": "object"}, version=_int),
-    "TransitionInput": _obj(
+    "DocumentEdit": _input(["data", "version"], data=_data, version=_version),
+    "TransitionInput": _input(
         ["action", "version"],
         action={"enum": [a.value for a in DocumentAction]},
-        version=_int,
-        comment=_str,
-        conclusion={"enum": ["予以支持", "不予支持"]},
+        version=_version,
+        comment=_text(MAX_COMMENT, multiline=True, nullable=True),
+        conclusion={"enum": [*CONCLUSIONS, None]},
     ),
     "TransitionResult": _obj(["state", "version"], state={"enum": [s.value for s in State]}, version=_int),
     "WorkItem": {
@@ -176,6 +219,43 @@ SCHEMAS = {
             ),
         ]
     },
+    "ResultDecision": _obj(
+        ["ways", "next_amount", "change", "text", "reason", "version", "decided_by", "decided_at"],
+        ways={"type": "array", "items": {"enum": list(results.WAYS)}},
+        next_amount=_nullable_str,
+        change=_nullable_str,
+        text=_str,
+        reason=_str,
+        version=_int,
+        decided_by=_nullable_str,
+        decided_at=_str,
+    ),
+    "ResultRow": {
+        "description": "一行一个项目（调用者范围内的本年度项目）；财务科和局主要领导看到的第一行是部门整体支出："
+        "subject 为 department，project_id 为 null，method 为 部门评价，得分和等级取自已定稿的部门整体支出绩效评价。"
+        "score（两位小数）和金额（万元）为字符串；尚无已定稿评价的项目 score、grade、suggestion 为 null。",
+    }
+    | _obj(
+        ["subject", "project_id", "score", "grade", "suggestion", "decision"],
+        subject={"enum": ["project", "department"]},
+        project_id={"type": ["integer", "null"]},
+        name=_str,
+        unit=_str,
+        method={"enum": ["自评", "部门评价"]},
+        evaluation_id={"type": ["integer", "null"]},
+        score=_nullable_str,
+        grade={"enum": ["优", "良", "中", "差", None]},
+        suggestion=_nullable_str,
+        budget=_nullable_str,
+        decision={"anyOf": [_ref("ResultDecision"), {"type": "null"}]},
+    ),
+    "FormCheck": _obj(
+        ["by", "at", "comment", "submission"], by=_str, by_id=_int, at=_str, comment=_str, submission=_str
+    ),
+    "FormCheckInput": _input(["comment", "version"], comment=_text(500, multiline=True), version=_version),
+    "FormCheckResult": _obj(
+        ["version", "form_check"], version=_int, form_check={"anyOf": [_ref("FormCheck"), {"type": "null"}]}
+    ),
     "Error": _obj(
         ["error"],
         error=_obj(
@@ -198,14 +278,15 @@ def _page(name: str) -> dict:
         ["items", "page", "per_page", "total"],
         items=_array(name),
         page={"type": "integer", "minimum": 1},
-        per_page={"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        per_page={"type": "integer", "minimum": 1, "maximum": MAX_API_PER_PAGE},
         total={"type": "integer", "minimum": 0},
     )
 
 
 PAGING = [
-    _q("page", {"type": "integer", "minimum": 1, "default": 1}),
-    _q("per_page", {"type": "integer", "minimum": 1, "default": DEFAULT_PER_PAGE, "maximum": MAX_PER_PAGE}),
+    _q("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+    # Any count is accepted; more than MAX_API_PER_PAGE is answered with MAX_API_PER_PAGE (see per_page).
+    _q("per_page", _id | {"default": DEFAULT_PER_PAGE}),
 ]
 
 SPEC = {
@@ -238,7 +319,7 @@ SPEC = {
             "get": _op(
                 "范围内的项目（分页）",
                 _json(_page("Project")),
-                params=[_q("year", _int), _q("unit"), *PAGING],
+                params=[_q("year", _int32), _q("unit", _text(32)), *PAGING],
                 errors=("400", "401"),
             ),
             "post": _op(
@@ -259,7 +340,13 @@ SPEC = {
             "get": _op(
                 "范围内的阶段文档（分页）",
                 _json(_page("DocumentSummary")),
-                params=[_q("project", _int), _q("kind"), _q("state"), _q("year", _int), *PAGING],
+                params=[
+                    _q("project", _id),
+                    _q("kind", {"enum": [k.value for k in DocumentKind]}),
+                    _q("state", {"enum": [s.value for s in State]}),
+                    _q("year", _int32),
+                    *PAGING,
+                ],
                 errors=("400", "401"),
             ),
             "post": _op(
@@ -301,9 +388,34 @@ SPEC = {
             "get": _op(
                 "某年度已发布的阶段表单定义",
                 _json(_ref("FormDefinition")),
-                params=[_q("year", _int)],
+                params=[_q("year", _int32)],
                 errors=("400", "401", "404"),
             ),
+        },
+        "/documents/{id}/form-check": {
+            "parameters": _path_id,
+            "post": _op(
+                "财务科规范性审核（报送市财政局前须完成）",
+                _json(_ref("FormCheckResult")),
+                body=_ref("FormCheckInput"),
+                errors=("400", "401", "403", "404", "409", "422"),
+            ),
+        },
+        "/projects/{id}/archive": {
+            "parameters": _path_id,
+            "get": _op(
+                "项目档案包（.zip：附件、办理记录 history.json、manifest.json 含每个文件的 SHA-256）",
+                {"description": "zip 文件", "content": {"application/zip": {}}},
+                errors=("401", "404", "422"),
+            ),
+        },
+        "/ledgers/results": {
+            "get": _op(
+                "评价结果应用台账：每个项目（及部门整体）的得分、等级、应用建议和财务科的决定",
+                _json(_array("ResultRow")),
+                params=[_q("year", _int32), _q("project", _id)],
+                errors=("400", "401", "403", "404"),
+            )
         },
         "/worklist": {
             "get": _op(

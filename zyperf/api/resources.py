@@ -1,15 +1,17 @@
 """Accounts, units and projects."""
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user
 from sqlalchemy import select
 
-from zyperf.api import BadRequest, bp, json_body
+from zyperf import boundary
+from zyperf.api import BadRequest, bp, int_arg, json_body, str_arg
+from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import FiscalYear, Project, StageDocument, Unit
 from zyperf.permissions import Action, get_visible_or_404, require, scoped
 from zyperf.services import projects as project_service
-from zyperf.services.paging import DEFAULT_PER_PAGE, MAX_PER_PAGE, Page, paginate
+from zyperf.services.paging import DEFAULT_PER_PAGE, MAX_API_PER_PAGE, Page, paginate
 
 # 总额 and the fund sources (excel-formats §4.3); 上年结转资金 (carryover) is part of 财政资金 (fiscal).
 AMOUNT_KEYS = ("total", "fiscal", "special", "unit", "other", "carryover")
@@ -39,24 +41,11 @@ def project_json(p: Project) -> dict:
     }
 
 
-def int_arg(name: str) -> int | None:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadRequest(f"参数 {name} 应为整数") from None
-
-
 def page_args() -> tuple[int, int]:
-    """`page` (from 1, default 1) and `per_page` (default 50, at most 200: more is taken as 200)."""
-    page, per_page = int_arg("page"), int_arg("per_page")
-    if page is not None and page < 1:
-        raise BadRequest("参数 page 应为正整数")
-    if per_page is not None and per_page < 1:
-        raise BadRequest("参数 per_page 应为正整数")
-    return page or 1, min(per_page or DEFAULT_PER_PAGE, MAX_PER_PAGE)
+    """`page` (from 1, default 1) and `per_page` (default 50; more than 200 is taken as 200)."""
+    page = int_arg("page", minimum=1, maximum=boundary.MAX_PAGE) or 1
+    per_page = int_arg("per_page", minimum=1) or DEFAULT_PER_PAGE
+    return page, min(per_page, MAX_API_PER_PAGE)
 
 
 def page_json(page: Page, item_json) -> dict:
@@ -102,7 +91,7 @@ def project_query(user):
         stmt = stmt.where(
             Project.fiscal_year_id == select(FiscalYear.id).where(FiscalYear.year == year).scalar_subquery()
         )
-    if unit_code := request.args.get("unit"):
+    if unit_code := str_arg("unit", max_length=32):
         stmt = stmt.where(Project.unit_id == select(Unit.id).where(Unit.code == unit_code).scalar_subquery())
     return stmt.order_by(Project.fiscal_year_id.desc(), Project.unit_id, Project.id)
 
@@ -117,25 +106,32 @@ def create_project():
     user = actor()
     body = json_body()
     require(user, Action.CREATE_PROJECT)
-    year = body.get("year")
-    fy = project_service.fiscal_year(year) if isinstance(year, int) else project_service.current_fiscal_year()
+    year = boundary.optional_integer(body.get("year"), "year", from_text=False)
+    fy = project_service.fiscal_year(year) if year is not None else project_service.current_fiscal_year()
     if fy is None:
-        raise BadRequest("预算年度不存在")
+        raise ValidationFailed("预算年度不存在", fields={"year": ["预算年度不存在"]})
     amounts = body.get("amounts") or {}
     if not isinstance(amounts, dict):
-        raise BadRequest("amounts 应为对象")
+        raise BadRequest("参数 amounts 应为对象", fields={"amounts": ["应为对象"]})
     values = {
-        "code": body.get("code"),
-        "name": body.get("name"),
-        **{f"{key}_amount": amounts.get(key) for key in AMOUNT_KEYS},
-        **{k: body.get(k) for k in ("is_new", "is_major", "added_mid_year", "is_key_monitoring")},
+        "code": boundary.optional_text(body.get("code"), "code", max_length=200),
+        "name": boundary.text(body.get("name", ""), "name", max_length=1000),
+        **{f"{key}_amount": amount(amounts.get(key), f"amounts.{key}") for key in AMOUNT_KEYS},
+        **{k: boundary.optional_boolean(body.get(k), k) for k in PROJECT_FLAGS},
     }
-    for key, value in values.items():
-        if value is not None and not isinstance(value, str | int | float | bool):
-            raise BadRequest(f"字段 {key} 的类型不正确")
     project = project_service.create_project(actor=user, unit=user.unit, fiscal_year=fy, values=values)
     db.session.commit()
     return jsonify(project_json(project)), 201
+
+
+PROJECT_FLAGS = ("is_new", "is_major", "added_mid_year", "is_key_monitoring")
+
+
+def amount(value, name: str):
+    """An amount as a JSON number or a numeric string; the project service checks its value."""
+    if value is None or isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return boundary.text(value, name, max_length=40)
 
 
 @bp.get("/projects/<int:project_id>")

@@ -6,16 +6,16 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from zyperf.domain import indicators, stages, tables
+from zyperf.domain import indicators, problems, stages, tables, tasks
 from zyperf.domain.fields import (
     COMMON_OPTIONS,
     CONDITION_OPS,
     FIELD_TYPES,
     LONG_TEXT_CAP,
-    MAX_FILE_BYTES,
     NUMERIC_TYPES,
     TYPE_OPTIONS,
 )
+from zyperf.domain.files import MAX_FILE_BYTES
 from zyperf.domain.patterns import pattern_problem
 from zyperf.domain.text import normalize_text
 
@@ -106,13 +106,18 @@ def _number_problems(field: dict, ftype: str) -> list[tuple[str, str]]:
     return found
 
 
-def _table_problems(field: dict) -> list[tuple[str, str]]:
+ROW_LIMITS = {
+    "indicator_table": indicators.MAX_ROWS,
+    "task_table": tasks.MAX_ROWS,
+    "problem_table": problems.MAX_ROWS,
+}
+
+
+def _rows_problems(field: dict, limit: int) -> list[tuple[str, str]]:
     found = []
     for opt in ("rows_min", "rows_max"):
-        if opt in field and (not _is_int(field[opt]) or not 0 <= field[opt] <= indicators.MAX_ROWS):
-            found.append(
-                (opt, f"{'最少' if opt == 'rows_min' else '最多'}行数应为 0 至 {indicators.MAX_ROWS} 的整数")
-            )
+        if opt in field and (not _is_int(field[opt]) or not 0 <= field[opt] <= limit):
+            found.append((opt, f"{'最少' if opt == 'rows_min' else '最多'}行数应为 0 至 {limit} 的整数"))
     if _is_int(field.get("rows_max")) and field["rows_max"] < 1:
         found.append(("rows_max", "最多行数至少为 1"))
     if (
@@ -121,6 +126,11 @@ def _table_problems(field: dict) -> list[tuple[str, str]]:
         and field["rows_min"] > field["rows_max"]
     ):
         found.append(("rows_min", f"最少行数 {field['rows_min']} 大于最多行数 {field['rows_max']}"))
+    return found
+
+
+def _table_problems(field: dict) -> list[tuple[str, str]]:
+    found = []
     if "weight_total" in field and (
         not _is_number(field["weight_total"]) or not 0 < field["weight_total"] <= 100
     ):
@@ -216,6 +226,7 @@ def field_problems(
         not _is_int(field["max_bytes"]) or not 0 < field["max_bytes"] <= MAX_FILE_BYTES
     ):
         found.append(("max_bytes", f"文件大小上限应为 1 至 {MAX_FILE_BYTES} 字节"))
+    found += _rows_problems(field, ROW_LIMITS[ftype]) if ftype in ROW_LIMITS else []
     found += _table_problems(field) if ftype == "indicator_table" else []
     found += _fund_problems(field) if ftype == "fund_table" else []
     found += _rating_problems(field) if ftype == "rating_table" else []

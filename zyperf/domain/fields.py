@@ -2,28 +2,27 @@
 → the cleaned JSON value, or FieldError. A cleaned value checks again to itself, so stored data
 re-validates unchanged. The WTForms classes, the API, imports and services all use these."""
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from zyperf.domain import indicators, tables
+from zyperf.domain import indicators, problems, tables, tasks
+from zyperf.domain.files import check_file_meta
 from zyperf.domain.patterns import full_match
 from zyperf.domain.settings import YearSettings
 from zyperf.domain.text import (
     FieldError,
+    check_date,
     check_text,
     decimal_places,
     format_number,
     is_empty,
-    normalize_text,
     parse_number,
     period_label,
 )
 
 TEXT_CAP = 500  # text without max_length
 LONG_TEXT_CAP = 20_000  # long_text without max_length, and the ceiling of any max_length
-MAX_FILE_BYTES = 200 * 1024 * 1024
 
 FIELD_TYPES: dict[str, str] = {
     "text": "单行文本",
@@ -39,6 +38,8 @@ FIELD_TYPES: dict[str, str] = {
     "indicator_table": "绩效指标表",
     "fund_table": "资金来源表",
     "rating_table": "评分表（事前评估）",
+    "task_table": "年度主要任务表",
+    "problem_table": "问题整改表",
     "computed": "计算项（只读）",
 }
 COMMON_OPTIONS = frozenset({"key", "label", "type", "required", "help", "condition"})
@@ -56,6 +57,8 @@ TYPE_OPTIONS: dict[str, frozenset[str]] = {
     "indicator_table": frozenset({"rows_min", "rows_max", "weight_total", "mode", "extra_columns"}),
     "fund_table": frozenset({"columns", "labels", "positive", "carryover"}),
     "rating_table": frozenset({"items"}),
+    "task_table": frozenset({"rows_min", "rows_max"}),
+    "problem_table": frozenset({"rows_min", "rows_max", "accept", "max_bytes"}),
     "computed": frozenset({"formula"}),
 }
 NUMERIC_TYPES = frozenset({"integer", "decimal", "percent"})
@@ -67,7 +70,6 @@ CONDITION_OPS: dict[str, Callable[[Decimal, Decimal], bool]] = {
     "==": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
 }
-FILE_META_KEYS = {"name": str, "size": int, "content_type": str, "attachment_id": int, "sha256": str}
 
 
 @dataclass
@@ -135,20 +137,7 @@ def _check_percent(spec: dict, value, ctx: Context):
 
 
 def _check_date(spec: dict, value, ctx: Context):
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        day = value
-    elif isinstance(value, str) and len(value.strip()) == 10 and value.strip().isascii():
-        try:
-            day = dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise FieldError(f"{spec['label']}不是有效日期（YYYY-MM-DD）") from None
-    else:
-        raise FieldError(f"{spec['label']}应为日期（YYYY-MM-DD）")
-    if not 1900 <= day.year <= 2200:
-        raise FieldError(f"{spec['label']}不是有效日期")
-    return day.isoformat()
+    return check_date(value, spec["label"]).isoformat()
 
 
 def _check_choice(spec: dict, value, ctx: Context):
@@ -185,38 +174,9 @@ def _check_yes_no(spec: dict, value, ctx: Context):
     raise FieldError(f"{spec['label']}应选择“是”或“否”")
 
 
-def size_label(n: int) -> str:
-    return f"{n / 1024 / 1024:g}MB" if n >= 1024 * 1024 else f"{n / 1024:g}KB"
-
-
 def _check_file(spec: dict, value, ctx: Context):
     """The stored value is attachment metadata ({name, size, ...}); the upload itself is elsewhere."""
-    label = spec["label"]
-    if not isinstance(value, dict) or set(value) - set(FILE_META_KEYS) or "name" not in value:
-        raise FieldError(f"{label}的附件信息无效")
-    meta = {}
-    for key, kind in FILE_META_KEYS.items():
-        if key not in value:
-            continue
-        item = value[key]
-        if isinstance(item, bool) or not isinstance(item, kind):
-            raise FieldError(f"{label}的附件信息无效")
-        if isinstance(item, str):
-            item = normalize_text(item)
-            if len(item) > 255:
-                raise FieldError(f"{label}的文件名过长")
-        elif item < 0:
-            raise FieldError(f"{label}的附件信息无效")
-        meta[key] = item
-    name = meta["name"]
-    if not name:
-        raise FieldError(f"{label}缺少文件名")
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if (accept := spec.get("accept")) and ext not in accept:
-        raise FieldError(f"{label}只接受以下类型：{'、'.join(accept)}")
-    if (max_bytes := spec.get("max_bytes")) and meta.get("size", 0) > max_bytes:
-        raise FieldError(f"{label}不得超过{size_label(max_bytes)}")
-    return meta
+    return check_file_meta(value, spec["label"], accept=spec.get("accept"), max_bytes=spec.get("max_bytes"))
 
 
 def _check_indicator_table(spec: dict, value, ctx: Context):
@@ -234,6 +194,14 @@ def _check_fund_table(spec: dict, value, ctx: Context):
 
 def _check_rating_table(spec: dict, value, ctx: Context):
     return tables.check_ratings(spec, value, complete=ctx.complete)
+
+
+def _check_task_table(spec: dict, value, ctx: Context):
+    return tasks.check_tasks(spec, value, complete=ctx.complete)
+
+
+def _check_problem_table(spec: dict, value, ctx: Context):
+    return problems.check_problems(spec, value, complete=ctx.complete)
 
 
 def _check_computed(spec: dict, value, ctx: Context):
@@ -254,12 +222,15 @@ CHECKERS: dict[str, Callable[[dict, object, Context], object]] = {
     "indicator_table": _check_indicator_table,
     "fund_table": _check_fund_table,
     "rating_table": _check_rating_table,
+    "task_table": _check_task_table,
+    "problem_table": _check_problem_table,
     "computed": _check_computed,
 }
+TABLE_TYPES = frozenset({"multi_choice", "indicator_table", "rating_table", "task_table", "problem_table"})
 
 
 def empty_value(spec: dict):
-    return [] if spec["type"] in ("multi_choice", "indicator_table", "rating_table") else None
+    return [] if spec["type"] in TABLE_TYPES else None
 
 
 def filled(spec: dict, value) -> bool:

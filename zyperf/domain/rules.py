@@ -12,6 +12,7 @@ BUDGET_WEIGHT = Decimal(10)
 TEXT_RULES: dict[str, dict[str, tuple[int, bool]]] = {
     "performance_targets": {"annual_goal": (500, True)},
     "target_adjustment": {"annual_goal": (500, True)},
+    "department_targets": {"annual_goal": (500, True)},  # D1: as T6
     "monitoring": {"deviation_reason": (200, False)},
     "self_evaluation": {
         "goal_completion": (100, True),

@@ -4,7 +4,7 @@ figures of a document (excel-formats §4) and the rules of §5 that span several
 
 from decimal import Decimal
 
-from zyperf.domain import figures, tables
+from zyperf.domain import figures, tables, tasks
 from zyperf.domain.settings import YearSettings
 from zyperf.domain.text import (
     format_number,
@@ -22,6 +22,8 @@ KIND_LABELS = {
     "self_evaluation": "项目支出绩效自评",
     "department_evaluation": "部门整体支出绩效评价",
     "rectification": "整改报告",
+    "department_targets": "部门整体支出绩效目标",
+    "department_rectification": "部门整体支出整改报告",
 }
 _EVALUATION_FIELDS = {
     "goal_completion": "long_text",
@@ -61,9 +63,18 @@ KIND_FIELDS: dict[str, dict[str, str]] = {
         "suggested_amount": "decimal",
         "overall_opinion": "long_text",
     },
+    "department_targets": {
+        "tasks": "task_table",
+        "annual_goal": "long_text",
+        "indicators": "indicator_table",
+    },
+    # The problems (one ledger row each, L-5) and the unit's declaration (rules 三(四)).
+    "rectification": {"problems": "problem_table", "truthfulness": "yes_no"},
+    "department_rectification": {"problems": "problem_table", "truthfulness": "yes_no"},
 }
 TABLE_MODES = {
     "performance_targets": "targets",
+    "department_targets": "targets",
     "target_adjustment": "targets",
     "monitoring": "monitoring",
     "self_evaluation": "evaluation",
@@ -103,6 +114,10 @@ FORMULAS: dict[str, dict[str, tuple[str, str]]] = {
     },
     "self_evaluation": _EVALUATION_FORMULAS,
     "department_evaluation": _EVALUATION_FORMULAS,
+    "department_targets": {
+        "tasks_total": ("年度主要任务金额合计", "amount"),
+        "weight_total": ("权重合计", "number"),
+    },
     "ex_ante_assessment": {
         "aspect_scores": ("各评估内容得分", "list"),
         "total_score": ("评估得分", "score"),
@@ -237,13 +252,22 @@ def _ex_ante(data: dict, settings: YearSettings) -> dict:
     }
 
 
+def _weight_total(data: dict) -> Decimal:
+    rows = [r for r in data.get("indicators") or [] if isinstance(r, dict)]
+    return sum((to_decimal(r.get("weight")) or Decimal(0) for r in rows), Decimal(0))
+
+
 def _targets(data: dict) -> dict:
     funds = data.get("funds")
-    rows = [r for r in data.get("indicators") or [] if isinstance(r, dict)]
     return {
         "funds_total": tables.fund_total(funds, "amount") if isinstance(funds, dict) else None,
-        "weight_total": sum((to_decimal(r.get("weight")) or Decimal(0) for r in rows), Decimal(0)),
+        "weight_total": _weight_total(data),
     }
+
+
+def _department_targets(data: dict) -> dict:
+    """D1: the tasks' 金额合计 (each task's 总额 = 财政拨款 + 其他资金) and Σ权重."""
+    return {"tasks_total": tasks.task_totals(data.get("tasks"))[0], "weight_total": _weight_total(data)}
 
 
 def compute(kind: str, data: dict, settings: YearSettings, review: dict | None = None) -> dict:
@@ -257,6 +281,8 @@ def compute(kind: str, data: dict, settings: YearSettings, review: dict | None =
         return _ex_ante(data, settings)
     if kind in ("performance_targets", "target_adjustment"):
         return _targets(data)
+    if kind == "department_targets":
+        return _department_targets(data)
     return {}
 
 

@@ -1,5 +1,6 @@
 """Values as people type them: text normalisation (excel-formats §1.2), numbers and amounts (G1, G2)."""
 
+import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -85,6 +86,9 @@ def check_amount(value, label: str) -> Decimal:
     try:
         number = parse_number(value, label)
     except FieldError:
+        big = to_decimal(value) if isinstance(value, str | int | float | Decimal) else None
+        if big is not None and abs(big) >= MAX_NUMBER:
+            raise FieldError(f"{label}：金额过大") from None
         raise FieldError(f"{label}：{AMOUNT_MESSAGE}") from None
     if number < 0 or decimal_places(number) > 2:
         raise FieldError(f"{label}：{AMOUNT_MESSAGE}")
@@ -100,6 +104,24 @@ def to_decimal(value) -> Decimal | None:
     except InvalidOperation:
         return None
     return number if number.is_finite() else None
+
+
+def check_date(value, label: str) -> dt.date:
+    """A date (or YYYY-MM-DD text) between 1900 and 2200, or FieldError naming the field."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        day = value
+    elif isinstance(value, str) and len(value.strip()) == 10 and value.strip().isascii():
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise FieldError(f"{label}不是有效日期（YYYY-MM-DD）") from None
+    else:
+        raise FieldError(f"{label}应为日期（YYYY-MM-DD）")
+    if not 1900 <= day.year <= 2200:
+        raise FieldError(f"{label}不是有效日期")
+    return day
 
 
 def period_label(month: int) -> str:

@@ -20,6 +20,7 @@ from zyperf.models.definitions import (
     PublishedDefinitionImmutable,
 )
 from zyperf.models.documents import (
+    DEPARTMENT_KINDS,
     KIND_LABELS,
     Attachment,
     DocumentEvent,
@@ -29,9 +30,12 @@ from zyperf.models.documents import (
 )
 from zyperf.models.listviews import ListView
 from zyperf.models.projects import FiscalYear, Project
+from zyperf.models.rectification import RectificationProblem
+from zyperf.models.results import ResultDecision
 from zyperf.models.settings import SystemConfig
 
 __all__ = [
+    "DEPARTMENT_KINDS",
     "INDICATOR_FRAMEWORKS",
     "KIND_LABELS",
     "ROLE_LABELS",
@@ -50,6 +54,8 @@ __all__ = [
     "LoginThrottle",
     "Project",
     "PublishedDefinitionImmutable",
+    "RectificationProblem",
+    "ResultDecision",
     "Role",
     "RoleGrant",
     "StageDocument",

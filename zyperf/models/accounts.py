@@ -77,12 +77,18 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime | None]
+    # The session generation: sessions carry it (get_id) and end when it is raised (services.accounts).
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     unit: Mapped[Unit | None] = relationship(lazy="joined")
     grants: Mapped[list["RoleGrant"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
     oversees: Mapped[list[Unit]] = relationship(secondary=user_oversees, lazy="selectin")
+
+    def get_id(self) -> str:
+        """What the session cookie holds: the id and the session generation (zyperf.auth)."""
+        return f"{self.id}:{self.session_epoch or 0}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

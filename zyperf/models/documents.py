@@ -21,6 +21,8 @@ class DocumentKind(StrEnum):
     SELF_EVALUATION = "self_evaluation"
     DEPARTMENT_EVALUATION = "department_evaluation"
     RECTIFICATION = "rectification"
+    DEPARTMENT_TARGETS = "department_targets"
+    DEPARTMENT_RECTIFICATION = "department_rectification"
 
     @property
     def label(self) -> str:
@@ -28,7 +30,8 @@ class DocumentKind(StrEnum):
 
     @property
     def is_department_wide(self) -> bool:
-        return self is DocumentKind.DEPARTMENT_EVALUATION
+        """The department as a whole (finance's): no project, one per year."""
+        return self in DEPARTMENT_KINDS
 
 
 KIND_LABELS = {
@@ -40,7 +43,16 @@ KIND_LABELS = {
     DocumentKind.SELF_EVALUATION: "项目支出绩效自评",
     DocumentKind.DEPARTMENT_EVALUATION: "部门整体支出绩效评价",
     DocumentKind.RECTIFICATION: "整改报告",
+    DocumentKind.DEPARTMENT_TARGETS: "部门整体支出绩效目标",
+    DocumentKind.DEPARTMENT_RECTIFICATION: "部门整体支出整改报告",
 }
+DEPARTMENT_KINDS = frozenset(
+    {
+        DocumentKind.DEPARTMENT_TARGETS,
+        DocumentKind.DEPARTMENT_EVALUATION,
+        DocumentKind.DEPARTMENT_RECTIFICATION,
+    }
+)
 
 
 class StageDocument(db.Model):
@@ -97,6 +109,9 @@ class StageDocument(db.Model):
     submitted_at: Mapped[datetime | None]
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     state_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Who declared the report true (整改报告真实性声明) at its last submission, and when.
+    declared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    declared_at: Mapped[datetime | None]
 
     # Every UPDATE is a compare-and-set on version (… WHERE version = :seen), bumping it: two people
     # acting on the same document cannot both win, on SQLite or PostgreSQL.
@@ -109,6 +124,7 @@ class StageDocument(db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     last_edited_by: Mapped[User | None] = relationship(foreign_keys=[last_edited_by_id])
     submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    declared_by: Mapped[User | None] = relationship(foreign_keys=[declared_by_id])
     events: Mapped[list["DocumentEvent"]] = relationship(
         back_populates="document", order_by="DocumentEvent.id", lazy="select"
     )
@@ -158,6 +174,8 @@ class Attachment(db.Model):
     content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    uploaded_by: Mapped[User | None] = relationship()
 
 
 class DocumentRevision(db.Model):

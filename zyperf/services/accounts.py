@@ -8,6 +8,8 @@ from functools import cache
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -58,15 +60,20 @@ def normalize_username(username: str) -> str:
     return (username or "").strip().lower()[:64]
 
 
-def _throttle_row(username: str, *, for_update: bool) -> LoginThrottle:
-    stmt = select(LoginThrottle).where(LoginThrottle.username == username)
-    if for_update:
-        stmt = stmt.with_for_update()
-    row = db.session.scalar(stmt)
-    if row is None:
-        row = LoginThrottle(username=username, failures=0)
-        db.session.add(row)
-    return row
+UPSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+
+
+def _throttle_row(username: str) -> LoginThrottle:
+    """The username's counter row, locked for this transaction. Created by an upsert, so two first
+    logins at the same instant never both insert it (PostgreSQL makes the second wait for the first)."""
+    insert = UPSERTS[db.session.get_bind().dialect.name](LoginThrottle)
+    db.session.execute(
+        insert.values(username=username, failures=0).on_conflict_do_update(
+            index_elements=[LoginThrottle.username], set_={"failures": LoginThrottle.failures}
+        )
+    )
+    stmt = select(LoginThrottle).where(LoginThrottle.username == username).with_for_update()
+    return db.session.scalars(stmt.execution_options(populate_existing=True)).one()
 
 
 def _minutes(delta: timedelta) -> int:
@@ -86,7 +93,7 @@ def authenticate(
     name = normalize_username(username)
     if not name or not password:
         raise LoginRefused("请输入用户名和密码")
-    throttle = _throttle_row(name, for_update=True)
+    throttle = _throttle_row(name)
     if throttle.locked_until and throttle.locked_until > now:
         raise LoginRefused(
             f"登录失败次数过多，该账户已被锁定，请 {_minutes(throttle.locked_until - now)} 分钟后再试",
@@ -136,11 +143,25 @@ def check_password_strength(password: str) -> None:
         )
 
 
+def end_sessions(user: User) -> None:
+    """End every session of the user issued so far, on every process (zyperf.auth checks the
+    generation on each request). Whoever keeps working logs in again (login_user). Caller flushes."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+def log_out(user: User) -> None:
+    """Logout ends the session everywhere: a copy of the cookie stops working too. Flushes."""
+    end_sessions(user)
+    audit.record(user, "user.logout", user, summary=user.username)
+    db.session.flush()
+
+
 def set_password(user: User, password: str, *, actor: User | None) -> None:
-    """Hash and store a new password. Flushes; caller commits."""
+    """Hash and store a new password; the user's sessions end. Flushes; caller commits."""
     check_password_strength(password)
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
+    end_sessions(user)
     audit.record(actor, "user.set_password", user, summary=user.username)
     db.session.flush()
 
@@ -191,13 +212,14 @@ def create_user(
 
 
 def set_roles(user: User, roles, *, actor: User | None) -> None:
-    """Replace the user's role grants (audited). Flushes; caller commits."""
+    """Replace the user's role grants (audited); a change ends the user's sessions. Flushes."""
     wanted = {Role(r).value for r in roles}
     before = sorted(g.role for g in user.grants)
     user.grants = [g for g in user.grants if g.role in wanted] + [
         RoleGrant(role=r) for r in sorted(wanted - {g.role for g in user.grants})
     ]
     if before != sorted(wanted):
+        end_sessions(user)  # sessions carry no roles, but a changed person signs in again
         audit.record(actor, "user.set_roles", user, changes={"roles": [before, sorted(wanted)]})
     db.session.flush()
 
@@ -268,6 +290,8 @@ def update_user(
         "oversees": sorted(u.code for u in oversees),
         "active": user.active,
     }
+    if before["active"] and not user.active:
+        end_sessions(user)
     if changes := audit.diff(before, after):
         audit.record(actor, "user.update", user, summary=user.username, changes=changes)
     set_roles(user, roles, actor=actor)

@@ -2,9 +2,10 @@
 and the rules of §5, computed fields. Shared by the document, workflow and review services, the
 pages, the API, exports and imports, so a figure is computed in one place."""
 
+import datetime as dt
 import json
 
-from zyperf.domain import carried, indicators, rules, stages
+from zyperf.domain import carried, indicators, problems, rules, stages
 from zyperf.domain.fields import Context, validate_fields
 from zyperf.domain.settings import YearSettings
 from zyperf.domain.text import period_label
@@ -13,7 +14,8 @@ from zyperf.models import FormDefinition, StageDocument
 from zyperf.services import definitions
 
 MAX_DATA_BYTES = 2_000_000
-CARRYING_KINDS = frozenset({"monitoring", "self_evaluation"})
+# Kinds that start from final targets and keep their promise (S8; D1 for the department).
+CARRYING_KINDS = frozenset({"monitoring", "self_evaluation", "department_evaluation"})
 # Which setting names the table family a document of each kind records when it is created (§2).
 FAMILY_SETTINGS = {
     "performance_targets": "family_targets",
@@ -52,7 +54,8 @@ def context_for(document: StageDocument, *, complete: bool) -> Context:
 
 
 def carries(document: StageDocument) -> bool:
-    """Monitoring and evaluation documents started from final targets keep their promise (S8)."""
+    """Monitoring and evaluation documents started from final targets keep their promise (S8), and
+    so does the department evaluation started from final department targets (D1)."""
     return document.kind in CARRYING_KINDS and document.parent_id is not None
 
 
@@ -103,10 +106,11 @@ def clean(
     complete: bool,
     definition: FormDefinition | None = None,
     refuse_computed: bool = False,
+    today: dt.date | None = None,
 ) -> dict:
     """The data to store: checked against the document's form (a draft may be incomplete, never
-    wrong), the carried promise kept, figures computed and the rules of §5 applied. Raises
-    ValidationFailed with messages by field key."""
+    wrong), the carried promise kept, problems numbered and held to their deadlines (as of `today`),
+    figures computed and the rules of §5 applied. Raises ValidationFailed with messages by field key."""
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -129,6 +133,8 @@ def clean(
     cleaned, field_errors = validate_fields(definition.fields, data, ctx)
     for key, messages in field_errors.items():
         errors.setdefault(key, []).extend(messages)
+    for key, messages in _number_problems(definition, old, cleaned, today or dt.date.today()).items():
+        errors.setdefault(key, []).extend(messages)
     figures = stages.compute(document.kind, cleaned, settings, document.review)
     for key, messages in rules.rules(
         document.kind, cleaned, figures, settings, complete=complete, review=document.review
@@ -141,6 +147,20 @@ def clean(
     if errors:
         raise ValidationFailed(fields=errors)
     return cleaned
+
+
+def _number_problems(definition, old: dict, cleaned: dict, today: dt.date) -> dict[str, list[str]]:
+    """Problem tables: each new problem gets its 序号, and no 整改时限 is backdated (problems.deadline_errors)."""
+    errors = {}
+    for spec in (f for f in definition.fields if f["type"] == "problem_table"):
+        key = spec["key"]
+        if not isinstance(cleaned.get(key), list):
+            continue
+        stored = old.get(key) if isinstance(old.get(key), list) else []
+        cleaned[key] = problems.number_rows(stored, cleaned[key])
+        if found := problems.deadline_errors(stored, cleaned[key], today):
+            errors[key] = [str(e) for e in found]
+    return errors
 
 
 def preview(document: StageDocument, data: dict) -> tuple[dict, dict[str, list[str]]]:

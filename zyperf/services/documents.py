@@ -1,12 +1,14 @@
 """Stage documents: create, edit (stale edits refused, field-level history), completeness, effects of finality."""
 
 import hashlib
+from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from zyperf.domain import carried, tables
-from zyperf.domain.fields import Context, check_field
+from zyperf.domain import carried, tables, tasks
+from zyperf.domain.files import check_file_meta
 from zyperf.domain.text import FieldError, normalize_text
 from zyperf.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from zyperf.extensions import db
@@ -23,7 +25,7 @@ from zyperf.models import (
 )
 from zyperf.models.base import utcnow
 from zyperf.permissions import DENIAL_MESSAGES, Action, can, require
-from zyperf.services import audit, definitions, document_data
+from zyperf.services import audit, definitions, document_data, rectification
 from zyperf.services.locking import check_version, flush_or_stale
 from zyperf.transitions import State, state_label, workflow_for
 
@@ -46,33 +48,64 @@ def _funds(spec: dict, amounts: dict, family: str | None, carryover) -> dict:
     return {s: {c: str(amounts.get(s) or "0.00") for c in budget_columns} for s in sources}
 
 
+def _budget(project: Project | None, targets) -> tuple[dict | None, Decimal]:
+    """The amounts by fund source that a new document's budget columns start with, and 上年结转资金:
+    the final targets' (a project's fund table; the department's tasks, 财政拨款 and 其他资金), else
+    the project's own; None when there is neither."""
+    if targets is not None and targets.kind == DocumentKind.DEPARTMENT_TARGETS:
+        _, fiscal, other = tasks.task_totals((targets.data or {}).get("tasks"))
+        return {"fiscal": fiscal, "other": other}, Decimal(0)
+    if project is None:
+        return None, Decimal(0)
+    if targets is not None and isinstance((targets.data or {}).get("funds"), dict):
+        funds = targets.data["funds"]
+        return {
+            s: tables.fund_amount(funds, s, "amount") for s in tables.FUND_SOURCES
+        }, project.carryover_amount
+    return project.fund_amounts, project.carryover_amount
+
+
 def _prefill(
     kind: DocumentKind, definition: FormDefinition, project: Project | None, targets, family: str | None
 ) -> dict:
-    """What a new document starts with: the project's budget, and the final targets' promise (their
-    indicators, read-only, and their amounts) for monitoring and evaluation (carried, not retyped)."""
-    if project is None:
-        return {}
+    """What a new document starts with: the budget, and the final targets' promise (their indicators,
+    read-only, their amounts and their goal) for monitoring and evaluation (carried, not retyped)."""
+    amounts, carryover = _budget(project, targets)
     data: dict = {}
-    amounts = project.fund_amounts
-    if targets is not None and isinstance((targets.data or {}).get("funds"), dict):
-        amounts = {s: tables.fund_amount(targets.data["funds"], s, "amount") for s in tables.FUND_SOURCES}
     for spec in definition.fields:
-        if spec["type"] == "fund_table":
-            data[spec["key"]] = _funds(spec, amounts, family, project.carryover_amount)
+        key = spec["key"]
+        if spec["type"] == "fund_table" and amounts is not None:
+            data[key] = _funds(spec, amounts, family, carryover)
         elif (
             spec["type"] == "indicator_table"
             and targets is not None
-            and spec.get("mode")
-            in (
-                "monitoring",
-                "evaluation",
-            )
+            and spec.get("mode") in ("monitoring", "evaluation")
         ):
-            data[spec["key"]] = carried.carry(targets.data.get("indicators") or [], spec["mode"])
-        elif spec["key"] == "requested_amount" and kind is DocumentKind.EX_ANTE_ASSESSMENT:
-            data[spec["key"]] = str(project.total_amount)
+            data[key] = carried.carry(targets.data.get("indicators") or [], spec["mode"])
+        elif key == "annual_goal" and targets is not None and spec["type"] == "long_text":
+            data[key] = (targets.data or {}).get(key)
+        elif key == "requested_amount" and kind is DocumentKind.EX_ANTE_ASSESSMENT and project:
+            data[key] = str(project.total_amount)
     return data
+
+
+def _promise_of(kind: DocumentKind, project: Project | None, unit_id: int, fiscal_year_id: int):
+    """The final targets a new document of `kind` stands on, or None: a project's targets for its
+    monitoring and self-evaluation, the department targets for the department evaluation."""
+    if kind.value not in document_data.CARRYING_KINDS:
+        return None
+    if project is not None:
+        targets = _targets_of(project, fiscal_year_id)
+    else:
+        targets = db.session.scalar(
+            select(StageDocument).where(
+                StageDocument.project_id.is_(None),
+                StageDocument.unit_id == unit_id,
+                StageDocument.fiscal_year_id == fiscal_year_id,
+                StageDocument.kind == DocumentKind.DEPARTMENT_TARGETS.value,
+            )
+        )
+    return targets if targets is not None and targets.state == State.FINAL else None
 
 
 def create_document(
@@ -82,9 +115,12 @@ def create_document(
     project: Project | None = None,
     fiscal_year: FiscalYear | None = None,
     data: dict | None = None,
+    today: date | None = None,
 ) -> StageDocument:
     """A new document in its workflow's initial state. Project kinds are one per project and year, except
-    target adjustments, which need approved targets. Raises PermissionDenied/InvalidTransition. Flushes."""
+    target adjustments, which need approved targets; department kinds are one per year. `today` is the
+    day problems' deadlines are judged by (default: today). Raises PermissionDenied/InvalidTransition.
+    Flushes."""
     try:
         kind = DocumentKind(kind)
     except ValueError:
@@ -130,9 +166,8 @@ def create_document(
     elif db.session.scalar(same) is not None:
         subject = "该项目" if project_id else "本部门"
         raise InvalidTransition(f"{subject}本年度已有「{kind.label}」文档，请打开原文档继续办理")
-    elif kind.value in document_data.CARRYING_KINDS and project is not None:
-        targets = _targets_of(project, fiscal_year_id)
-        parent = targets if targets is not None and targets.state == State.FINAL else None
+    else:
+        parent = _promise_of(kind, project, unit.id, fiscal_year_id)
     prefill = {}
     if definition is not None and kind is not DocumentKind.TARGET_ADJUSTMENT:
         prefill = _prefill(kind, definition, project, parent, family)
@@ -155,7 +190,7 @@ def create_document(
     document.fiscal_year = year
     # The prefill is what the document holds so far: a carried promise cannot be replaced by `data`.
     document.data = document_data.clean(
-        document, prefill | (data or {}), complete=False, definition=definition
+        document, prefill | (data or {}), complete=False, definition=definition, today=today
     )
     db.session.add(document)
     try:
@@ -168,21 +203,28 @@ def create_document(
         DocumentEvent(document_id=document.id, actor_id=actor.id, action="create", to_state=document.state)
     )
     audit.record(actor, "document.create", document, summary=document.kind)
+    rectification.sync_problems(document)
     db.session.flush()
     return document
 
 
 def edit_document(
-    document: StageDocument, *, actor: User, data: dict, expected_version: int | None
+    document: StageDocument,
+    *,
+    actor: User,
+    data: dict,
+    expected_version: int | None,
+    today: date | None = None,
 ) -> StageDocument:
     """Replace the document's data while its state lets this user edit. Stale version → StaleVersion,
-    locked → PermissionDenied. Writes a field-level diff to the history. Flushes."""
+    locked → PermissionDenied. Writes a field-level diff to the history. `today` as for create_document.
+    Flushes."""
     if not can(actor, Action.EDIT_DOCUMENT, document):
         if document.state == State.FINAL and document.kind == DocumentKind.PERFORMANCE_TARGETS:
             raise PermissionDenied("绩效目标已批复锁定，不得擅自调整；如需调整请发起「绩效目标调整」")
         raise PermissionDenied(f"文档当前状态为「{state_label(document.state)}」，您不能修改")
     check_version(document, expected_version)
-    data = document_data.clean(document, data, complete=False, refuse_computed=True)
+    data = document_data.clean(document, data, complete=False, refuse_computed=True, today=today)
     changes = audit.diff(document.data or {}, data)
     if not changes:
         return document
@@ -191,6 +233,7 @@ def edit_document(
     document.updated_at = utcnow()
     db.session.add(DocumentEvent(document_id=document.id, actor_id=actor.id, action="edit", changes=changes))
     audit.record(actor, "document.edit", document, changes=changes)
+    rectification.sync_problems(document)
     flush_or_stale(document)
     return document
 
@@ -254,6 +297,7 @@ def move_to_newest_form(
         )
     )
     audit.record(actor, "document.move_form", document, summary=comment, changes=changes)
+    rectification.sync_problems(document)
     flush_or_stale(document)
     return document
 
@@ -269,16 +313,19 @@ def newer_form_version(document: StageDocument) -> int | None:
 def store_attachment(
     document: StageDocument, field_key: str, *, filename: str, content_type: str, content: bytes, actor: User
 ) -> dict:
-    """Keep an uploaded file of one of the document's file fields, after the field's own checks (type,
-    size). Returns the metadata to put in the document's data. Raises ValidationFailed. Flushes."""
+    """Keep an uploaded file of one of the document's file fields (or a problem's 佐证材料), after the
+    field's own checks (type, size). Never replaces a file: each upload is a new row. Returns the
+    metadata to put in the document's data. Raises ValidationFailed. Flushes."""
     require(actor, Action.EDIT_DOCUMENT, document)
     definition = document_data.definition_of(document)
     field = next((f for f in (definition.fields if definition else []) if f["key"] == field_key), None)
-    if field is None or field["type"] != "file":
+    if field is None or field["type"] not in ("file", "problem_table"):
         raise ValidationFailed(fields={field_key: ["表单中没有此附件项"]})
     meta = {"name": normalize_text(filename or "")[:255], "size": len(content)}
     try:
-        meta = check_field(field, meta, Context())
+        meta = check_file_meta(
+            meta, field["label"], accept=field.get("accept"), max_bytes=field.get("max_bytes")
+        )
     except FieldError as err:
         raise ValidationFailed(fields={field_key: err.messages}) from None
     attachment = Attachment(

@@ -25,7 +25,20 @@ REVIEW_CONCLUSIONS = {
     DocumentKind.SELF_EVALUATION: ("审核通过", "需整改"),
     DocumentKind.DEPARTMENT_EVALUATION: ("审核通过", "需整改"),
     DocumentKind.RECTIFICATION: ("审核通过", "需继续整改"),
+    DocumentKind.DEPARTMENT_RECTIFICATION: ("审核通过", "需继续整改"),
 }
+CONCLUSIONS = tuple(dict.fromkeys(c for choices in REVIEW_CONCLUSIONS.values() for c in choices))
+
+FORM_CHECK = "form_check"  # document.review key: finance's 规范性审核 (services.records.check_form)
+
+
+def current_form_check(document: StageDocument) -> dict | None:
+    """Finance's check of the standard form, if it was made for the document's latest submission
+    (a report sent back and resubmitted needs checking again)."""
+    check = (document.review or {}).get(FORM_CHECK)
+    if not isinstance(check, dict) or document.submitted_at is None:
+        return None
+    return check if check.get("submission") == document.submitted_at.isoformat() else None
 
 
 def data_complete(document: StageDocument, params: dict | None) -> Refusal | None:
@@ -62,6 +75,13 @@ def truthfulness_declared(document: StageDocument, params: dict | None) -> str |
     return "请先勾选整改报告真实性声明（实施科室（单位）对整改报告的真实性负责）"
 
 
+def form_checked(document: StageDocument, params: dict | None) -> str | None:
+    """Finance checked the report for standard form (规范性审核, rules 三(六)) before sending it on."""
+    if current_form_check(document) is not None:
+        return None
+    return "须先完成规范性审核：财务科核对报告符合规范格式并填写审核意见后，才能报送市财政局"
+
+
 def review_conclusion_given(document: StageDocument, params: dict | None) -> str | None:
     # Checked on the action's own input; a button list (params None) cannot know it yet.
     choices = REVIEW_CONCLUSIONS.get(DocumentKind(document.kind), ())
@@ -76,4 +96,5 @@ GUARDS: dict[str, Callable[[StageDocument, dict | None], "str | Refusal | None"]
     "ex_ante_supportive": ex_ante_supportive,
     "truthfulness_declared": truthfulness_declared,
     "review_conclusion_given": review_conclusion_given,
+    "form_checked": form_checked,
 }

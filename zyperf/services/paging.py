@@ -8,7 +8,7 @@ from sqlalchemy import Select, func
 from zyperf.extensions import db
 
 DEFAULT_PER_PAGE = 50
-MAX_PER_PAGE = 200  # the API's ceiling (api.md); configured list pages keep their own page size
+MAX_API_PER_PAGE = 200  # the API's ceiling (api.md); configured list pages keep their own page size
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
 
-from zyperf.errors import GuardFailed, InvalidTransition, PermissionDenied
+from zyperf.errors import GuardFailed, InvalidTransition, PermissionDenied, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import DocumentEvent, StageDocument, User
 from zyperf.models.base import utcnow
 from zyperf.permissions import in_scope
-from zyperf.services import audit, document_data
+from zyperf.services import audit, document_data, rectification
 from zyperf.services.documents import on_final
 from zyperf.services.guards import GUARDS, Refusal
 from zyperf.services.locking import check_version, flush_or_stale
@@ -26,6 +26,8 @@ from zyperf.transitions import (
     state_label,
     workflow_for,
 )
+
+MAX_COMMENT = 2000  # characters of a transition's 意见, on the pages and through the API
 
 
 def in_transition_scope(user: User, document: StageDocument, scope: Scope) -> bool:
@@ -114,6 +116,10 @@ def apply(
     """
     params = params or {}
     comment = (comment or "").strip()
+    if len(comment) > MAX_COMMENT:
+        raise ValidationFailed(
+            f"意见不超过 {MAX_COMMENT} 字", fields={"comment": [f"意见不超过 {MAX_COMMENT} 字"]}
+        )
     try:
         action = DocumentAction(action)
     except ValueError:
@@ -145,6 +151,8 @@ def apply(
     document.state_changed_at = now
     if action is DocumentAction.SUBMIT:
         document.submitted_at, document.submitted_by_id = now, actor.id
+    if "truthfulness_declared" in row.guards:  # the guard held: the submitter declares, on the record
+        rectification.declare(document, actor=actor, at=now)
     if action is DocumentAction.RECORD_REVIEW and params.get("conclusion"):
         document.data = {**document.data, "review_conclusion": params["conclusion"]}
     db.session.add(

@@ -27,6 +27,8 @@ DUE_FIELDS = {
     DocumentKind.SELF_EVALUATION: "evaluation_due",
     DocumentKind.DEPARTMENT_EVALUATION: "evaluation_due",
     DocumentKind.RECTIFICATION: "rectification_due",
+    DocumentKind.DEPARTMENT_TARGETS: "targets_due",
+    DocumentKind.DEPARTMENT_RECTIFICATION: "rectification_due",
 }
 OPEN_STATES = tuple(s.value for s in State if s is not State.FINAL)
 

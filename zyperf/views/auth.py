@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 from forms.auth import LoginForm
 from zyperf.auth import safe_next
 from zyperf.extensions import db
-from zyperf.services.accounts import LoginRefused, ThrottlePolicy, authenticate
+from zyperf.services.accounts import LoginRefused, ThrottlePolicy, authenticate, log_out
 from zyperf.services.settings import system_settings
 
 bp = Blueprint("auth", __name__)
@@ -52,6 +52,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        log_out(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     flash("您已退出登录", "info")
     return redirect(url_for("auth.login"), code=303)

@@ -1,7 +1,7 @@
 """indexes for the default order and filters of every list
 
 Revision ID: 5c1e0d7a9b42
-Revises: a1c3f0d2e7b4
+Revises: 8498cfb59698
 Create Date: 2026-12-02 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c1e0d7a9b42'
-down_revision = 'a1c3f0d2e7b4'
+down_revision = '8498cfb59698'
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ bulk approval; 我的待办; finance's 催办 overview; the workflow diagrams fo
 import io
 from datetime import datetime
 
-from flask import flash, g, redirect, request, send_file, url_for
+from flask import flash, g, jsonify, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
@@ -23,7 +23,7 @@ from zyperf.services import document_data, handling, listviews, records, reviews
 from zyperf.services import documents as document_service
 from zyperf.services import projects as project_service
 from zyperf.services.guards import REVIEW_CONCLUSIONS
-from zyperf.services.worklist import due_date, outstanding_by_unit, worklist
+from zyperf.services.worklist import due_date, outstanding_by_unit, worklist_count, worklist_page
 from zyperf.transitions import (
     ACTION_LABELS,
     GUARD_LABELS,
@@ -50,18 +50,12 @@ class DocumentsView(ReviewPages, SecureBaseView):
         page = listviews.list_page(user, config, args)
         approvable = {
             d.id
-            for d in page.rows
+            for d in page.items
             if any(a.action.value == "approve" for a in workflow.allowed_actions(user, d))
         }
-        # Starting a document is for this year's projects of one's own unit (others: the project page).
+        # Starting a document is for this year's projects of one's own unit (others: the project page);
+        # the picker searches them as the user types (project_search), it never lists them all.
         current = project_service.current_fiscal_year()
-        projects = (
-            db.session.scalars(
-                scoped(select(Project), user).where(Project.fiscal_year_id == current.id).order_by(Project.id)
-            ).all()
-            if current and can(user, Action.CREATE_DOCUMENT)
-            else []
-        )
         units = db.session.scalars(scoped(select(Unit), user).order_by(Unit.sort_order)).all()
         years = db.session.scalars(select(FiscalYear.year).order_by(FiscalYear.year.desc())).all()
         return self.render(
@@ -77,7 +71,7 @@ class DocumentsView(ReviewPages, SecureBaseView):
             states=STATE_LABELS,
             units=units,
             years=years,
-            projects=[p for p in projects if can(user, Action.CREATE_DOCUMENT, ("monitoring", p.unit_id))],
+            new_document_year=current if current and project_service.starts_documents(user) else None,
             department_year=current
             if current
             and user.unit_id
@@ -87,6 +81,13 @@ class DocumentsView(ReviewPages, SecureBaseView):
             department_kinds={k.value: k.label for k in DocumentKind if k.is_department_wide},
             new_form=NewDocumentForm(formdata=None),
         )
+
+    @expose("/projects.json")
+    def project_search(self):
+        """The "new document" picker's typed search (static/js/project-picker.js): a few of this year's
+        projects the user may start a document on, whose name or code contains `q`."""
+        found = project_service.startable_projects(actor(), request.args.get("q", ""))
+        return jsonify({"items": [{"id": p.id, "label": p.display_name} for p in found]})
 
     @expose("/<int:doc_id>")
     def detail(self, doc_id: int):
@@ -111,6 +112,7 @@ class DocumentsView(ReviewPages, SecureBaseView):
                 document, definition, document_data.document_settings(document).monitoring_month
             ),
             actions=actions,
+            history=workflow.history(document),
             can_edit=editable,
             newer_form=document_service.newer_form_version(document) if editable else None,
             form=TransitionForm(formdata=None, version=document.version),
@@ -259,9 +261,13 @@ class DocumentsView(ReviewPages, SecureBaseView):
         user = actor()
         form = NewDocumentForm()
         if not form.validate_on_submit():
-            flash("请选择项目和文档类型", "error")
+            flash("请选择项目（输入项目名称或编码）和文档类型", "error")
             return redirect(url_for(".index"), code=303)
-        project = get_visible_or_404(user, Project, form.project_id.data)
+        # The picker's choice, or (without JavaScript) the typed name or code, resolved by the same search.
+        if form.project_id.data:
+            project = get_visible_or_404(user, Project, form.project_id.data)
+        else:
+            project = project_service.startable_project(user, form.project.data or "")
         document = document_service.create_document(form.kind.data, actor=user, project=project)
         db.session.commit()
         return redirect(url_for(".edit", doc_id=document.id), code=303)
@@ -320,7 +326,10 @@ class WorklistView(SecureBaseView):
 
     @expose("/")
     def index(self):
-        return self.render("admin/documents/worklist.html", items=request_worklist(), state_label=state_label)
+        page = worklist_page(
+            actor(), page=request.args.get("page", 1, type=int), clamp=True, total=request_worklist_count()
+        )
+        return self.render("admin/documents/worklist.html", page=page, state_label=state_label)
 
 
 class OutstandingView(SecureBaseView):
@@ -354,16 +363,16 @@ class WorkflowDiagramView(SecureBaseView):
         )
 
 
-def request_worklist() -> list:
-    """The current user's worklist, computed once per request: the menu badge, the home page and
-    我的待办 all show it, often on the same page."""
-    if "worklist" not in g:
-        g.worklist = worklist(current_user._get_current_object())
-    return g.worklist
+def request_worklist_count() -> int:
+    """How many documents wait for the current user, counted once per request (one COUNT query): the
+    menu badge, the home page and 我的待办 all show it, often on the same page."""
+    if "worklist_count" not in g:
+        g.worklist_count = worklist_count(current_user._get_current_object())
+    return g.worklist_count
 
 
 def worklist_badge() -> int | None:
     """The count shown next to 我的待办 in the menu."""
     if not current_user.is_authenticated or not can(current_user, Action.VIEW_DOCUMENT):
         return None
-    return len(request_worklist())
+    return request_worklist_count()

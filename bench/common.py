@@ -14,11 +14,16 @@ from zyperf.extensions import db
 from zyperf.seeding import seed_demo
 
 
+def make_app(url: str):
+    """An app on `url` with the test configuration (cheap password hashes, no CSRF), not in testing mode."""
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    return create_app(config | {"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
+
+
 def bench_app():
     """SQLite in a temp dir, or BENCH_DATABASE_URL (a scratch PostgreSQL database: it is emptied)."""
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite"
-    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
-    app = create_app(config | {"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
+    app = make_app(url)
     with app.app_context():
         db.drop_all()
         db.create_all()

@@ -1,7 +1,7 @@
 """Forms for acting on a document: a transition (with comment and the version the user saw), bulk approval."""
 
-from wtforms import HiddenField, IntegerField, SelectField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from forms.base import AppForm
 from zyperf.services.guards import CONCLUSIONS
@@ -22,5 +22,8 @@ class TransitionForm(AppForm):
 
 
 class NewDocumentForm(AppForm):
-    project_id = IntegerField(validators=[InputRequired("请选择项目")])
+    """The project is the picker's choice (project_id) or, without JavaScript, its typed name or code."""
+
+    project_id = IntegerField(validators=[Optional()])
+    project = StringField(validators=[Length(max=200, message="项目名称不超过 200 字")])
     kind = HiddenField(validators=[DataRequired("请选择文档类型")])

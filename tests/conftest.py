@@ -28,7 +28,7 @@ class FreshUserClient(FlaskClient):
     def open(self, *args, **kwargs):
         if has_app_context():  # only when a test context is pushed
             g.pop("_login_user", None)
-            g.pop("worklist", None)  # admin.documents.request_worklist's per-request cache
+            g.pop("worklist_count", None)  # admin.documents.request_worklist_count's per-request cache
         return super().open(*args, **kwargs)
 
 

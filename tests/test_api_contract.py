@@ -49,6 +49,19 @@ def test_openapi_document_is_served(client, bureau):
     assert body["openapi"].startswith("3.1") and body == SPEC
 
 
+def test_list_routes_document_their_paging():
+    """api.md: /projects, /worklist and /documents page alike, {items, page, per_page, total}."""
+    for path in ("/projects", "/documents", "/worklist"):
+        op = SPEC["paths"][path]["get"]
+        names = {p["name"] for p in op["parameters"]}
+        assert {"page", "per_page"} <= names, path
+        per_page = next(p for p in op["parameters"] if p["name"] == "per_page")["schema"]
+        assert per_page["default"] == 50  # and any more than 200 is answered with 200
+        schema = op["responses"]["200"]["content"]["application/json"]["schema"]
+        assert schema["required"] == ["items", "page", "per_page", "total"], path
+        assert schema["properties"]["per_page"]["maximum"] == 200
+
+
 def test_only_the_transitions_endpoint_changes_state():
     """No other documented operation takes an action or a state in its input."""
     for path, item in SPEC["paths"].items():
@@ -142,6 +155,9 @@ def test_responses_validate_against_the_document(client, headers, bureau):
     )
     validate(wrong, "/documents/{id}/transitions", "post")
     validate(client.get("/api/v1/worklist", headers=headers["guihua_head"]), "/worklist", "get")
+    validate(client.get("/api/v1/worklist?page=0", headers=staff), "/worklist", "get")
+    validate(client.get("/api/v1/documents?per_page=1&page=2", headers=staff), "/documents", "get")
+    validate(client.get("/api/v1/projects?per_page=999", headers=staff), "/projects", "get")
     validate(client.get("/api/v1/me"), "/me", "get")
     validate(client.get("/api/v1/forms/performance_targets?year=2026", headers=staff), "/forms/{kind}", "get")
     validate(client.get("/api/v1/forms/performance_targets?year=1999", headers=staff), "/forms/{kind}", "get")

@@ -40,7 +40,7 @@ def fresh_user(app):
 
     def wsgi(environ, start_response):
         g.pop("_login_user", None)
-        g.pop("worklist", None)
+        g.pop("worklist_count", None)
         return app(environ, start_response)
 
     return wsgi

@@ -88,7 +88,13 @@ def test_admin_adds_required_field_and_staff_must_fill_it(served, page, tmp_path
     page.wait_for_selector("#current-user")
     page.goto(f"{served}/documents/")
     new_form = "form[action$='/documents/new']"
-    page.select_option(f"{new_form} select[name=project_id]", str(project.id))
+    # The project picker searches as one types (static/js/project-picker.js) and offers the matches.
+    page.fill("#new-document-project", project.name[:4])
+    page.wait_for_selector(f"#new-document-projects option[value='{project.display_name}']", state="attached")
+    page.fill("#new-document-project", project.display_name)
+    page.wait_for_function(
+        f"document.querySelector(\"{new_form} input[name=project_id]\").value === '{project.id}'"
+    )
     page.select_option(f"{new_form} select[name=kind]", "monitoring")
     page.click(f"{new_form} >> text=新建阶段文档")
     page.wait_for_selector("#stage-form")

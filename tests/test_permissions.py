@@ -105,9 +105,9 @@ def test_gengdi_never_sees_a_guihua_project(client_for, bureau):
         api = client.get(f"/api/v1/projects/{project.id}")
         assert api.status_code == 404
         assert api.json["error"]["code"] == "not_found"
-    api_list = client.get("/api/v1/projects").json
+    api_list = client.get("/api/v1/projects").json["items"]
     assert {p["unit"]["code"] for p in api_list} == {"gengdi"}
-    assert client.get("/api/v1/projects?unit=guihua").json == []
+    assert client.get("/api/v1/projects?unit=guihua").json["items"] == []
     assert [u["code"] for u in client.get("/api/v1/units").json] == ["gengdi"]
     db.session.rollback()
     assert {p.name for p in projects_of("guihua")} == set(names)  # nothing was changed
@@ -123,7 +123,7 @@ def test_deputy_sees_both_overseen_units_and_no_other(client_for, bureau):
             assert project.name not in listing
             assert client.get(f"/projects/details/?id={project.id}").status_code == 404
             assert client.get(f"/api/v1/projects/{project.id}").status_code == 404
-    assert {p["unit"]["code"] for p in client.get("/api/v1/projects").json} == {"guihua", "gengdi"}
+    assert {p["unit"]["code"] for p in client.get("/api/v1/projects").json["items"]} == {"guihua", "gengdi"}
     assert {u["code"] for u in client.get("/api/v1/units").json} == {"guihua", "gengdi"}
 
 

@@ -75,11 +75,11 @@ def test_finance_opens_the_monitoring_round_and_each_unit_finds_its_documents(cl
     issued = db.session.scalar(select(func.count()).where(AuditEntry.action == "document.issue"))
     assert issued == 3
     # Each unit's staff find theirs in the worklist, with the round's due date; nobody else's.
-    mine = client.get("/api/v1/worklist", headers=bearer(bureau["guihua"])).json
+    mine = client.get("/api/v1/worklist", headers=bearer(bureau["guihua"])).json["items"]
     assert [(w["project_id"], w["kind"], w["due"]) for w in mine] == [
         (library[0].id, "monitoring", expected_due.isoformat())
     ]
-    theirs = client.get("/api/v1/worklist", headers=bearer(bureau["gengdi"])).json
+    theirs = client.get("/api/v1/worklist", headers=bearer(bureau["gengdi"])).json["items"]
     assert sorted(w["project_id"] for w in theirs) == sorted(p.id for p in library[1:])
     # Opening again makes only what is missing.
     again = client.post("/api/v1/rounds", json={"stage": "monitoring", "year": 2026}, headers=finance)

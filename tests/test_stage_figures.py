@@ -370,3 +370,15 @@ def test_a_document_keeps_the_family_it_was_created_with(client, bureau):
     db.session.commit()
     db.session.refresh(stored)
     assert stored.template_family == "central-2020"
+
+
+def test_cents_add_up_on_every_database(client, bureau):
+    """SQLite compares NUMERIC as floating point: 0.10 + 0.20 must still be a total of 0.30."""
+    staff = bearer(bureau["guihua"])
+    made = client.post(
+        "/api/v1/projects",
+        json={"name": "分角相加", "year": 2026, "amounts": {"fiscal": "0.1", "other": "0.2"}},
+        headers=staff,
+    )
+    assert made.status_code == 201, made.json
+    assert made.json["amounts"]["total"] == "0.30"

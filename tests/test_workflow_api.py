@@ -189,7 +189,7 @@ def test_other_units_document_is_404_everywhere(client, bureau):
         f"/api/v1/documents/{doc['id']}/transitions", json={"action": "submit", "version": 1}, headers=other
     )
     assert transition.status_code == 404
-    assert client.get("/api/v1/documents", headers=other).json == []
+    assert client.get("/api/v1/documents", headers=other).json["items"] == []
     # Nor can another unit's staff create documents for this project.
     made = client.post(
         "/api/v1/documents", json={"project_id": project.id, "kind": "self_evaluation"}, headers=other
@@ -282,13 +282,14 @@ def test_worklist_and_query_count(client, bureau):
 
     make_submitted(3)
     small, small_count = count("/api/v1/worklist")
-    assert len(small.json) == 3 and all(item["actions"] == ["approve", "return"] for item in small.json)
+    items = small.json["items"]
+    assert len(items) == 3 and all(item["actions"] == ["approve", "return"] for item in items)
     make_submitted(20)
     large, large_count = count("/api/v1/worklist")
-    assert len(large.json) == 23
+    assert len(large.json["items"]) == large.json["total"] == 23
     assert large_count == small_count
     # The drafter's own worklist shows nothing to approve.
-    assert client.get("/api/v1/worklist", headers=bearer(bureau["gengdi"])).json == []
+    assert client.get("/api/v1/worklist", headers=bearer(bureau["gengdi"])).json["items"] == []
 
 
 @pytest.mark.skipif(not PG_URL, reason="real parallel requests need PostgreSQL")

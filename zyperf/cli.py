@@ -1,4 +1,4 @@
-"""Command-line tools: flask --app app seed demo | create-user | create-token | init-db."""
+"""Command-line tools: flask --app app seed demo | seed volume | create-user | create-token | init-db | apply."""
 
 import click
 from flask import current_app
@@ -44,6 +44,29 @@ def register_commands(app):
             f"演示数据已就绪：科室（单位）{result['units']} 个，"
             f"新建用户 {result['users_created']} 个，新建项目 {result['projects_created']} 个。"
         )
+
+    @seed.command("volume")
+    @click.option("--projects", "count", type=click.IntRange(1, 100_000), required=True, help="项目数")
+    @click.option(
+        "--year", type=click.IntRange(1900, 9999), default=None, help="年度（默认：2099 起第一个空闲年度）"
+    )
+    def seed_volume_command(count, year):
+        """为压力测试生成一个年度的批量数据：项目、绩效目标（12 项指标，审批至定稿）和约一半项目的绩效监控草稿。
+        全部经由业务服务办理（与页面、API 相同的检查、历史和审计）。"""
+        from zyperf import volume
+
+        upgrade_schema()
+        run = volume.prepare(count, year=year)
+        db.session.commit()
+        year = run.fiscal_year.year
+        with click.progressbar(length=count, label=f"{year} 年度批量数据") as bar:
+            for i in range(count):
+                volume.add_project(run, i)
+                if (i + 1) % volume.BATCH == 0:
+                    db.session.commit()
+                bar.update(1)
+        db.session.commit()
+        click.echo(f"已在 {year} 年度新建项目 {count} 个（该年度现有 {run.start + count} 个）。")
 
     @app.cli.command("create-user")
     @click.argument("username")

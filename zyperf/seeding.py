@@ -70,6 +70,19 @@ def seed_users(units: dict[str, Unit], password: str) -> list[User]:
     return created
 
 
+def seed_year(year: int, settings: dict, **fields) -> FiscalYear:
+    """A fiscal year with its settings (excel-formats §2) and columns (due dates, threshold). The same
+    check as an admin's input; seeding has no admin actor, so no service call. Flushes."""
+    settings, errors = validate_settings(settings)
+    if errors:
+        raise ValueError(f"{year} 年度设置有误: {errors}")
+    fy = FiscalYear(year=year, settings=settings, **fields)
+    db.session.add(fy)
+    db.session.flush()
+    audit.record(None, "fiscalyear.create", fy, summary=str(fy))
+    return fy
+
+
 def seed_years_and_projects(units: dict[str, Unit]) -> int:
     data = _load("projects.toml")
     years = {fy.year: fy for fy in db.session.scalars(select(FiscalYear))}
@@ -78,15 +91,7 @@ def seed_years_and_projects(units: dict[str, Unit]) -> int:
             continue
         fields = {k: v for k, v in row.items() if k not in ("year", "settings")}
         fields["major_project_threshold"] = Decimal(fields.get("major_project_threshold", "500"))
-        # The same check as an admin's input; seeding has no admin actor, so no service call.
-        settings, errors = validate_settings(row.get("settings", {}))
-        if errors:
-            raise ValueError(f"seed/projects.toml, {row['year']}: {errors}")
-        fy = FiscalYear(year=row["year"], settings=settings, **fields)
-        db.session.add(fy)
-        db.session.flush()
-        audit.record(None, "fiscalyear.create", fy, summary=str(fy))
-        years[fy.year] = fy
+        years[row["year"]] = seed_year(row["year"], row.get("settings", {}), **fields)
     made = 0
     for row in data["project"]:
         fy, unit = years[row["year"]], units[row["unit"]]

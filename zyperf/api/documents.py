@@ -2,11 +2,11 @@
 
 from flask import jsonify, request
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from zyperf import boundary
 from zyperf.api import BadRequest, bp, int_arg, json_body
-from zyperf.api.resources import actor
+from zyperf.api.resources import actor, page_args, page_json, paged
 from zyperf.extensions import db
 from zyperf.models import DocumentKind, FiscalYear, Project, StageDocument
 from zyperf.permissions import get_visible_or_404, scoped
@@ -14,8 +14,9 @@ from zyperf.services import documents as document_service
 from zyperf.services import projects as project_service
 from zyperf.services import records, workflow
 from zyperf.services.guards import CONCLUSIONS
+from zyperf.services.listviews import LIST_COLUMNS
 from zyperf.services.records import history_json
-from zyperf.services.worklist import worklist
+from zyperf.services.worklist import WorkItem, worklist_page
 from zyperf.transitions import DocumentAction, State, state_label
 
 
@@ -38,7 +39,7 @@ def document_json(d: StageDocument, user) -> dict:
         "revision": d.revision,
         "data": d.data,
         "allowed_actions": [a.action.value for a in workflow.allowed_actions(user, d)],
-        "history": history_json(d.events),
+        "history": history_json(workflow.history(d)),
         "declaration": None
         if d.declared_at is None
         else {
@@ -72,8 +73,9 @@ def _choice(value, name: str, choices) -> str:
 
 @bp.get("/documents")
 def documents():
+    """A page of scoped documents by id, without their JSON columns (summary_json shows none of it)."""
     stmt = scoped(select(StageDocument), actor()).options(
-        selectinload(StageDocument.unit), selectinload(StageDocument.fiscal_year)
+        LIST_COLUMNS, joinedload(StageDocument.unit), joinedload(StageDocument.fiscal_year)
     )
     if (project := int_arg("project", minimum=1)) is not None:
         stmt = stmt.where(StageDocument.project_id == project)
@@ -82,8 +84,9 @@ def documents():
     if (state := request.args.get("state")) is not None:
         stmt = stmt.where(StageDocument.state == _choice(state, "state", State._value2member_map_))
     if (year := int_arg("year")) is not None:
-        stmt = stmt.join(StageDocument.fiscal_year).where(FiscalYear.year == year)
-    return jsonify([summary_json(d) for d in db.session.scalars(stmt.order_by(StageDocument.id))])
+        year_id = select(FiscalYear.id).where(FiscalYear.year == year).scalar_subquery()
+        stmt = stmt.where(StageDocument.fiscal_year_id == year_id)
+    return jsonify(paged(stmt.order_by(StageDocument.id), summary_json))
 
 
 @bp.post("/documents")
@@ -142,15 +145,15 @@ def transition(doc_id: int):
 
 @bp.get("/worklist")
 def my_worklist():
-    user = actor()
-    return jsonify(
-        [
-            summary_json(item.document)
-            | {
-                "actions": [a.action.value for a in item.actions],
-                "due": item.due.isoformat() if item.due else None,
-                "overdue": item.overdue,
-            }
-            for item in worklist(user)
-        ]
-    )
+    """Documents waiting for the caller, oldest first, a page at a time."""
+    page, per_page = page_args()
+    found = worklist_page(actor(), page=page, per_page=per_page)
+    return jsonify(page_json(found, work_item_json))
+
+
+def work_item_json(item: WorkItem) -> dict:
+    return summary_json(item.document) | {
+        "actions": [a.action.value for a in item.actions],
+        "due": item.due.isoformat() if item.due else None,
+        "overdue": item.overdue,
+    }

@@ -4,10 +4,11 @@ responses to it."""
 from flask import jsonify
 
 from zyperf.api import bp
-from zyperf.boundary import INT32_MAX, INT32_MIN
+from zyperf.boundary import INT32_MAX, INT32_MIN, MAX_PAGE
 from zyperf.models import ROUND_STAGES, DocumentKind
 from zyperf.services import results
 from zyperf.services.guards import CONCLUSIONS
+from zyperf.services.paging import DEFAULT_PER_PAGE, MAX_API_PER_PAGE
 from zyperf.services.workflow import MAX_COMMENT
 from zyperf.transitions import DocumentAction, State
 
@@ -317,6 +318,24 @@ SCHEMAS = {
 
 _array = lambda name: {"type": "array", "items": _ref(name)}
 
+
+def _page(name: str) -> dict:
+    """A list route's answer (api.md): one page of items and the total."""
+    return _obj(
+        ["items", "page", "per_page", "total"],
+        items=_array(name),
+        page={"type": "integer", "minimum": 1},
+        per_page={"type": "integer", "minimum": 1, "maximum": MAX_API_PER_PAGE},
+        total={"type": "integer", "minimum": 0},
+    )
+
+
+PAGING = [
+    _q("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+    # Any count is accepted; more than MAX_API_PER_PAGE is answered with MAX_API_PER_PAGE (see per_page).
+    _q("per_page", _id | {"default": DEFAULT_PER_PAGE}),
+]
+
 SPEC = {
     "openapi": "3.1.0",
     "info": {"title": "zyperf 预算绩效管理 API", "version": "1"},
@@ -345,9 +364,9 @@ SPEC = {
         "/units": {"get": _op("可见的科室（单位）", _json(_array("Unit")))},
         "/projects": {
             "get": _op(
-                "范围内的项目",
-                _json(_array("Project")),
-                params=[_q("year", _int32), _q("unit", _text(32))],
+                "范围内的项目（分页）",
+                _json(_page("Project")),
+                params=[_q("year", _int32), _q("unit", _text(32)), *PAGING],
                 errors=("400", "401"),
             ),
             "post": _op(
@@ -366,13 +385,14 @@ SPEC = {
         },
         "/documents": {
             "get": _op(
-                "范围内的阶段文档",
-                _json(_array("DocumentSummary")),
+                "范围内的阶段文档（分页）",
+                _json(_page("DocumentSummary")),
                 params=[
                     _q("project", _id),
                     _q("kind", {"enum": [k.value for k in DocumentKind]}),
                     _q("state", {"enum": [s.value for s in State]}),
                     _q("year", _int32),
+                    *PAGING,
                 ],
                 errors=("400", "401"),
             ),
@@ -444,7 +464,11 @@ SPEC = {
                 errors=("400", "401", "403", "404"),
             )
         },
-        "/worklist": {"get": _op("我的待办（最早的在前）", _json(_array("WorkItem")))},
+        "/worklist": {
+            "get": _op(
+                "我的待办（最早的在前，分页）", _json(_page("WorkItem")), params=PAGING, errors=("400", "401")
+            )
+        },
         "/rounds": {
             "post": _with(
                 _op(

@@ -8,9 +8,10 @@ from zyperf import boundary
 from zyperf.api import BadRequest, bp, int_arg, json_body, str_arg
 from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
-from zyperf.models import Project, Unit
+from zyperf.models import FiscalYear, Project, StageDocument, Unit
 from zyperf.permissions import Action, get_visible_or_404, require, scoped
 from zyperf.services import projects as project_service
+from zyperf.services.paging import DEFAULT_PER_PAGE, MAX_API_PER_PAGE, Page, paginate
 
 # 总额 and the fund sources (excel-formats §4.3); 上年结转资金 (carryover) is part of 财政资金 (fiscal).
 AMOUNT_KEYS = ("total", "fiscal", "special", "unit", "other", "carryover")
@@ -41,6 +42,28 @@ def project_json(p: Project) -> dict:
     }
 
 
+def page_args() -> tuple[int, int]:
+    """`page` (from 1, default 1) and `per_page` (default 50; more than 200 is taken as 200)."""
+    page = int_arg("page", minimum=1, maximum=boundary.MAX_PAGE) or 1
+    per_page = int_arg("per_page", minimum=1) or DEFAULT_PER_PAGE
+    return page, min(per_page, MAX_API_PER_PAGE)
+
+
+def page_json(page: Page, item_json) -> dict:
+    """The shape every list route answers with (api.md): {items, page, per_page, total}."""
+    return {
+        "items": [item_json(row) for row in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+    }
+
+
+def paged(stmt, item_json) -> dict:
+    page, per_page = page_args()
+    return page_json(paginate(stmt, page=page, per_page=per_page), item_json)
+
+
 @bp.get("/me")
 def me():
     user = actor()
@@ -62,19 +85,21 @@ def units():
 
 
 def project_query(user):
-    from zyperf.models import FiscalYear
-
-    stmt = scoped(select(Project), user).join(Project.fiscal_year).join(Project.unit)
+    """Scoped projects, filtered by year and unit, newest year first, then by unit and id: the order of
+    the (fiscal_year_id DESC, unit_id, id) index, as the project list page sorts them."""
+    stmt = scoped(select(Project), user)
     if (year := int_arg("year")) is not None:
-        stmt = stmt.where(FiscalYear.year == year)
+        stmt = stmt.where(
+            Project.fiscal_year_id == select(FiscalYear.id).where(FiscalYear.year == year).scalar_subquery()
+        )
     if unit_code := str_arg("unit", max_length=32):
-        stmt = stmt.where(Unit.code == unit_code)
-    return stmt.order_by(FiscalYear.year.desc(), Unit.sort_order, Project.id)
+        stmt = stmt.where(Project.unit_id == select(Unit.id).where(Unit.code == unit_code).scalar_subquery())
+    return stmt.order_by(Project.fiscal_year_id.desc(), Project.unit_id, Project.id)
 
 
 @bp.get("/projects")
 def projects():
-    return jsonify([project_json(p) for p in db.session.scalars(project_query(actor())).unique()])
+    return jsonify(paged(project_query(actor()), project_json))
 
 
 @bp.post("/projects")
@@ -117,8 +142,6 @@ def project_detail(project_id: int):
 
 
 def project_documents(project: Project) -> list[dict]:
-    from zyperf.models import StageDocument
-
     rows = db.session.scalars(
         scoped(select(StageDocument), actor())
         .where(StageDocument.project_id == project.id)

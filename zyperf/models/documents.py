@@ -71,15 +71,26 @@ class StageDocument(db.Model):
             sqlite_where=text("project_id IS NULL"),
             postgresql_where=text("project_id IS NULL"),
         ),
+        # The default orders of the document list (newest change first: all units, or one) and of 我的待办
+        # (oldest first), id breaking ties, so a page is read in index order whatever the number of rows.
+        Index("ix_stage_documents_updated_at_id", "updated_at", "id"),
+        Index("ix_stage_documents_unit_updated_at_id", "unit_id", "updated_at", "id"),  # one unit's list
+        Index("ix_stage_documents_state_changed_at_id", "state_changed_at", "id"),
+        # 我的待办 asks for given states of given kinds (services.worklist.waiting_condition), in the
+        # user's units or in all of them; lists filter by unit, kind and state.
+        Index("ix_stage_documents_unit_kind_state", "unit_id", "kind", "state"),
+        Index("ix_stage_documents_kind_state_unit", "kind", "state", "unit_id"),
+        # 催办 counts open documents per unit and state: this index alone answers it, never the rows.
+        Index("ix_stage_documents_state_unit_kind_year", "state", "unit_id", "kind", "fiscal_year_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("fiscal_years.id"), index=True)
     sequence: Mapped[int] = mapped_column(Integer, default=1)
-    state: Mapped[str] = mapped_column(String(32), index=True)
+    state: Mapped[str] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, default=1)
     form_version: Mapped[int | None] = mapped_column(Integer)
     revision: Mapped[int] = mapped_column(Integer, default=1)  # targets: bumped by each approved adjustment

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zyperf.domain.settings import YearSettings
@@ -58,8 +58,10 @@ class Project(db.Model):
     __tablename__ = "projects"
     __table_args__ = (
         UniqueConstraint("fiscal_year_id", "name", "unit_id", name="year_unit_name"),
+        # SQLite compares NUMERIC columns as floating point (0.1 + 0.2 ≠ 0.3), so the sum is checked to
+        # within half a cent; the service computes the total exactly in Decimal.
         CheckConstraint(
-            "total_amount = fiscal_amount + special_amount + unit_amount + other_amount",
+            "abs(total_amount - (fiscal_amount + special_amount + unit_amount + other_amount)) < 0.005",
             name="amounts_add_up",
         ),
         CheckConstraint(
@@ -72,7 +74,7 @@ class Project(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str | None] = mapped_column(String(40), index=True)  # 一体化项目编码, when known
     name: Mapped[str] = mapped_column(String(200))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     fiscal_year_id: Mapped[int] = mapped_column(ForeignKey("fiscal_years.id"), index=True)
     total_amount: Mapped[Decimal] = money_column()
     fiscal_amount: Mapped[Decimal] = money_column()  # 财政资金
@@ -132,3 +134,9 @@ class Project(db.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+# The project list's order (newest year first, then unit, then id), for all units and for one unit, with
+# its year and unit filters; they also cover counting projects per year and unit.
+Index("ix_projects_year_unit_id", Project.fiscal_year_id.desc(), Project.unit_id, Project.id)
+Index("ix_projects_unit_year_id", Project.unit_id, Project.fiscal_year_id.desc(), Project.id)

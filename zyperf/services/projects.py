@@ -2,15 +2,16 @@
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from zyperf.domain.text import FieldError, check_amount
 from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
-from zyperf.models import FiscalYear, Project, Unit, User
-from zyperf.permissions import Action, require
+from zyperf.models import DocumentKind, FiscalYear, Project, Unit, User
+from zyperf.permissions import Action, can, require, scoped
 from zyperf.services import audit
+from zyperf.services.paging import like_pattern
 
 AMOUNT_FIELDS = ("fiscal_amount", "special_amount", "unit_amount", "other_amount", "carryover_amount")
 PROJECT_FIELDS = ("code", "name", *AMOUNT_FIELDS, "is_new", "is_major", "added_mid_year")
@@ -22,6 +23,7 @@ AMOUNT_LABELS = {
     "other_amount": "其他资金",
     "carryover_amount": "上年结转资金",
 }
+PICKER_LIMIT = 20  # projects a typed search answers with
 KEY_MONITORING_MESSAGE = "重点监控项目由市财政局确定、财务科标记，经办人不能设置"
 MAX_AMOUNT = Decimal("999999999999.99")
 
@@ -115,9 +117,13 @@ def create_project(*, actor: User, unit: Unit, fiscal_year: FiscalYear, values: 
     db.session.add(project)
     try:
         db.session.flush()
-    except IntegrityError:  # the same name saved a moment ago by someone else
+    except IntegrityError as err:
         db.session.rollback()
-        raise ValidationFailed(fields={"name": [f"{fiscal_year.year} 年本单位已有同名项目"]}) from None
+        if "year_unit_name" in str(err.orig) or "UNIQUE" in str(
+            err.orig
+        ):  # saved a moment ago by someone else
+            raise ValidationFailed(fields={"name": [f"{fiscal_year.year} 年本单位已有同名项目"]}) from None
+        raise
     audit.record(actor, "project.create", project, summary=project.name, changes=clean)
     return project
 
@@ -157,3 +163,43 @@ def set_key_monitoring(project: Project, designated: bool, *, actor: User) -> bo
     project.is_key_monitoring = designated
     db.session.flush()
     return True
+
+
+def starts_documents(user: User) -> bool:
+    """Whether the user starts project stage documents: unit staff, on their own unit's projects."""
+    return user.unit_id is not None and can(
+        user, Action.CREATE_DOCUMENT, (DocumentKind.MONITORING.value, user.unit_id)
+    )
+
+
+def startable_projects(user: User, term: str = "", *, limit: int = PICKER_LIMIT) -> list[Project]:
+    """This year's projects the user may start a stage document on whose name or code contains `term`:
+    the "new document" picker searches, it never lists them all. At most `limit`, by name."""
+    current = current_fiscal_year()
+    if current is None or not starts_documents(user):
+        return []
+    stmt = scoped(select(Project), user).where(
+        Project.fiscal_year_id == current.id, Project.unit_id == user.unit_id
+    )
+    if term := (term or "").strip()[:100]:
+        like = like_pattern(term)
+        stmt = stmt.where(or_(Project.name.ilike(like, escape="\\"), Project.code.ilike(like, escape="\\")))
+    return list(db.session.scalars(stmt.order_by(Project.name, Project.id).limit(limit)))
+
+
+def startable_project(user: User, text: str) -> Project:
+    """The one project a typed name or code means (the picker without JavaScript): an exact name, code
+    or "code-name", else the only project containing the text. Raises ValidationFailed saying why not."""
+    text = (text or "").strip()
+    found = startable_projects(user, text) if text else []
+    exact = [p for p in found if text in (p.name, p.code, p.display_name)]
+    if len(exact) == 1 or len(found) == 1:
+        return (exact or found)[0]
+    if not text:
+        message = "请输入项目名称或编码"
+    elif not found:
+        message = f"本年度本科室（单位）没有名称或编码含「{text}」的项目"
+    else:
+        names = "、".join(p.name for p in found[:5]) + ("等" if len(found) > 5 else "")
+        message = f"有多个项目的名称或编码含「{text}」（{names}），请输入完整的项目名称或编码"
+    raise ValidationFailed(message, fields={"project": [message]})

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
+
 from zyperf.errors import GuardFailed, InvalidTransition, PermissionDenied, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import DocumentEvent, StageDocument, User
@@ -82,6 +85,19 @@ def allowed_actions(user: User, document: StageDocument) -> list[AllowedAction]:
             continue
         found.append(AllowedAction(row.action, ACTION_LABELS[row.action], row.needs_comment, row.target))
     return found
+
+
+def history(document: StageDocument) -> list[DocumentEvent]:
+    """The document's history, oldest first, each actor's name in the same query (loaded one by one,
+    every person in it would cost a query, and their roles and oversight two more)."""
+    return list(
+        db.session.scalars(
+            select(DocumentEvent)
+            .where(DocumentEvent.document_id == document.id)
+            .options(joinedload(DocumentEvent.actor).options(lazyload(User.grants), lazyload(User.oversees)))
+            .order_by(DocumentEvent.id)
+        )
+    )
 
 
 def apply(

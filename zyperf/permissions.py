@@ -21,6 +21,7 @@ from zyperf.models import (
     Unit,
     User,
 )
+from zyperf.transitions import Scope, workflow_for
 
 ALL = None  # visible_unit_ids() answer for "every unit"
 
@@ -175,14 +176,10 @@ def can_view_document(user: User, document: StageDocument | None = None) -> bool
 
 
 def _editors(kind: str, state: str):
-    from zyperf.transitions import workflow_for
-
     return workflow_for(kind).editors.get(state)
 
 
 def _in_edit_scope(user: User, unit_id: int, scope) -> bool:
-    from zyperf.transitions import Scope
-
     if scope is Scope.OWN:
         return is_own_unit(user, unit_id)
     if scope is Scope.OVERSEEN:

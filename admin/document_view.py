@@ -48,6 +48,18 @@ class DocumentView:
                 return f"{self.text(spec['label'])} {tables.source_label(source)}·{self.text(column_name)}"
         return SYSTEM_LABELS.get(key, key)
 
+    def ordered(self, changes: dict) -> list[tuple[str, list]]:
+        """A history entry's changes in the order of the form's fields (then table rows and cells)."""
+        position = {key: i for i, key in enumerate(self.by_key)}
+
+        def place(key: str):
+            match = _CELL.match(key) or _FUND.match(key)
+            field = match.group(1) if match else key
+            row = int(match.group(2)) if match and match.re is _CELL else 0
+            return (position.get(field, len(position)), row, key)
+
+        return sorted(changes.items(), key=lambda item: place(item[0]))
+
     def value(self, key: str, value) -> str:
         """One side of a change, with choices shown by their labels and figures formatted."""
         if value in (None, "", []):

@@ -15,6 +15,7 @@ def init_admin(app):
         WorklistView,
         worklist_badge,
     )
+    from admin.exports import ExportsView
     from admin.listviews import ListViewAdmin
     from admin.pages import AccountView, HomeView
     from admin.projects import ProjectAdmin
@@ -45,6 +46,7 @@ def init_admin(app):
             name="预算调整台账", endpoint="adjustment_ledger", url="/ledger", category=year_work
         )
     )
+    admin_site.add_view(ExportsView(name="导出报表", endpoint="exports", url="/exports", category=year_work))
     settings = "系统配置"
     admin_site.add_view(UnitAdmin(Unit, name="科室（单位）", endpoint="admin_units", category=settings))
     admin_site.add_view(UserAdmin(User, name="用户", endpoint="admin_users", category=settings))

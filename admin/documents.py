@@ -13,13 +13,14 @@ from admin.base import SecureBaseView, actor
 from admin.diagrams import workflow_svg
 from admin.document_review import ReviewPages, event_label, stage_form
 from admin.document_view import DocumentView
+from admin.exports import list_links
 from forms.decisions import NewDocumentForm, TransitionForm
 from zyperf import boundary
 from zyperf.errors import DomainError, NotFound, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, Project, StageDocument, Unit
 from zyperf.permissions import Action, can, get_visible_or_404, require, scoped
-from zyperf.services import document_data, handling, listviews, records, reviews, workflow
+from zyperf.services import document_data, exports, handling, listviews, records, reviews, workflow
 from zyperf.services import documents as document_service
 from zyperf.services import projects as project_service
 from zyperf.services.guards import REVIEW_CONCLUSIONS
@@ -80,6 +81,7 @@ class DocumentsView(ReviewPages, SecureBaseView):
             project_kinds={k.value: k.label for k in DocumentKind if not k.is_department_wide},
             department_kinds={k.value: k.label for k in DocumentKind if k.is_department_wide},
             new_form=NewDocumentForm(formdata=None),
+            export_links=list_links(user, args),
         )
 
     @expose("/projects.json")
@@ -133,6 +135,8 @@ class DocumentsView(ReviewPages, SecureBaseView):
             form_check_due=any(a.action.value == "report" for a in actions),
             decisions=handling.decisions_for([document.id]).get(document.id, []),
             may_acknowledge=lambda d: d.awaits_acknowledgement and can(user, Action.ACKNOWLEDGE_HANDLING, d),
+            table_label=exports.KIND_LABELS.get(exports.TABLE_OF.get(document.kind, "")),
+            table=document.kind in exports.TABLE_OF and can(user, Action.EXPORT),
             key_monitoring=document.kind == "monitoring"
             and document.project
             and document.project.is_key_monitoring,

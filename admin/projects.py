@@ -17,7 +17,7 @@ from zyperf.extensions import db
 from zyperf.formatting import local_time
 from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, Project, StageDocument
 from zyperf.permissions import Action, can, get_visible_or_404, require, scoped
-from zyperf.services import adjustments, handling, library, standing
+from zyperf.services import adjustments, exports, handling, library, standing
 from zyperf.services import archive as archive_service
 from zyperf.services import projects as project_service
 from zyperf.services.guards import major_change
@@ -141,6 +141,7 @@ class ProjectAdmin(ScopedModelView):
         previous = adjustments.previous_year_project(project)
         return {
             "stage_documents": documents,
+            "tables": exports.TABLE_OF if can(user, Action.EXPORT) else {},
             "stage_kinds": kinds,
             "creatable": creatable,
             "state_label": state_label,

@@ -4,6 +4,8 @@ pages with the demo accounts."""
 from sqlalchemy import func, select
 
 from tests.filling import complete_document_data, into_library, push
+from zyperf.domain import stages
+from zyperf.domain.settings import YearSettings
 from zyperf.extensions import db
 from zyperf.models import AuditEntry, HandlingDecision, Project, StageDocument
 from zyperf.services import documents, reviews, rounds
@@ -60,9 +62,9 @@ def test_finance_decides_handling_that_fits_and_the_unit_acknowledges(client_for
     push(normal, (("submit", "guihua"), ("approve", "guihua_head")), bureau)
     reviews.set_flags(
         normal,
-        {"major_change": True},
+        {"major_change": True, "direction_deviation": True},
         actor=bureau["deputy"],
-        comment="项目内容拟调整",
+        comment="项目内容拟调整，资金用途有偏差",
         expected_version=normal.version,
     )
     db.session.commit()
@@ -167,3 +169,14 @@ def test_key_monitoring_needs_planned_progress_and_finances_opinion(client_for, 
     db.session.rollback()
     final = db.session.get(StageDocument, document.id)
     assert final.state == "final" and final.events[-1].comment == "进度符合计划，继续跟踪"
+
+
+def test_a_cleared_flag_no_longer_names_its_handling():
+    """Reviewers' flags are kept as {"set": …} with who and why: one set then cleared names nothing."""
+    data = {"funds": {"fiscal": {"initial": "100", "adjusted": "100", "executed": "90"}}}
+    stamp = {"by": "分管领导", "at": "2026-09-01T10:00:00", "comment": "核实"}
+    flags = {"direction_deviation": {"set": True, **stamp}, "major_change": {"set": False, **stamp}}
+    figures = stages.compute("monitoring", data, YearSettings(), {"flags": flags})
+    assert figures["monitoring_class"] == "正常" and figures["handling"] == "提示警示纠偏"
+    cleared = {name: flag | {"set": False} for name, flag in flags.items()}
+    assert stages.compute("monitoring", data, YearSettings(), {"flags": cleared})["handling"] == ""

@@ -1,4 +1,7 @@
-"""Command-line tools: flask --app app seed demo | seed volume | create-user | create-token | init-db | apply."""
+"""Command-line tools: flask --app app seed demo | seed volume | create-user | create-token | init-db |
+apply | export."""
+
+from pathlib import Path
 
 import click
 from flask import current_app
@@ -6,6 +9,48 @@ from sqlalchemy import select
 
 from zyperf.errors import DomainError
 from zyperf.extensions import db
+from zyperf.models import User
+from zyperf.services.exports import KIND_LABELS
+
+EXPORT_HELP = "\n".join(
+    [
+        "按市财政局格式导出报表（与页面、API 同一服务、同样的范围检查）。",
+        "",
+        "带 --project：该项目的表；带 --unit：该科室（单位）的汇总表，逐项目的表随后附上；都不带：全局。",
+        "",
+        "给出 --actor 时按该用户的范围导出，范围外的项目、科室（单位）或全局报表为“不存在”。",
+        "不给出 --actor 时为系统导出，范围为全局。",
+        "",
+        "KIND：",
+        "",
+        "\b",
+        *(f"  {kind:<28}{label}" for kind, label in KIND_LABELS.items()),
+    ]
+)
+
+
+def user_named(username: str) -> User:
+    user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"用户 {username} 不存在")
+    return user
+
+
+class ProgressBar:
+    """click.progressbar made on the first report, once the total is known (drawn on a terminal)."""
+
+    def __init__(self, label: str):
+        self.label, self.bar, self.done = label, None, 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label)
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
 
 
 def upgrade_schema() -> None:
@@ -31,7 +76,6 @@ def register_commands(app):
     @click.option("--if-empty", is_flag=True, help="数据库中已有用户时不做任何事")
     def seed_demo_command(password, if_empty):
         """创建数据库结构（如需要）并载入演示局：科室、用户、年度和项目。可重复执行。"""
-        from zyperf.models import User
         from zyperf.seeding import DEMO_PASSWORD, seed_demo
 
         upgrade_schema()
@@ -51,7 +95,8 @@ def register_commands(app):
         "--year", type=click.IntRange(1900, 9999), default=None, help="年度（默认：2099 起第一个空闲年度）"
     )
     def seed_volume_command(count, year):
-        """为压力测试生成一个年度的批量数据：项目、绩效目标（12 项指标，审批至定稿）和约一半项目的绩效监控草稿。
+        """为压力测试生成一个年度的批量数据：项目、绩效目标（12 项指标，审批至定稿）、绩效监控（填报并审批至定稿，
+        正常、滞后、严重滞后约 7:2:1）和绩效自评（填报，优、良、中、差约 40:35:18:7；九成报送并录入市财政局审核意见）。
         全部经由业务服务办理（与页面、API 相同的检查、历史和审计）。"""
         from zyperf import volume
 
@@ -111,15 +156,56 @@ def register_commands(app):
     @click.option("--name", default="命令行创建", help="令牌用途")
     def create_token(username, name):
         """为用户新建 API 令牌并打印（只显示一次）。"""
-        from zyperf.models import User
         from zyperf.services.accounts import create_token as create
 
-        user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
-        if user is None:
-            raise click.ClickException(f"用户 {username} 不存在")
+        user = user_named(username)
         token = create(user, name=name, actor=None)
         db.session.commit()
         click.echo(token)
+
+    @app.cli.command("export", help=EXPORT_HELP)
+    @click.argument("kind", type=click.Choice(list(KIND_LABELS)), metavar="KIND")
+    @click.option("--year", type=click.IntRange(1900, 9999), required=True, help="预算年度")
+    @click.option("--unit", "unit_code", default=None, help="科室（单位）编码：该科室的报表")
+    @click.option("--project", "project_id", type=click.IntRange(1, 2**31 - 1), default=None, help="项目编号")
+    @click.option(
+        "--actor", "username", default=None, help="以哪位用户的身份和范围导出（默认：系统导出全局）"
+    )
+    @click.option("--per-unit", is_flag=True, help="全局的逐项目表按科室（单位）分册打包为 .zip")
+    @click.option(
+        "--out", type=click.Path(dir_okay=False), required=True, help="输出文件（.xlsx，分册时 .zip）"
+    )
+    def export_command(kind, year, unit_code, project_id, username, per_unit, out):
+        from zyperf.services import exports
+
+        actor = user_named(username) if username else None
+        bar = (
+            ProgressBar(f"{year} 年度{KIND_LABELS[kind]}")
+            if unit_code is None and project_id is None
+            else None
+        )
+        try:
+            made = exports.export(
+                kind,
+                actor=actor,
+                year=year,
+                unit_code=unit_code,
+                project_id=project_id,
+                per_unit=per_unit,
+                progress=bar,
+            )
+        except DomainError as err:
+            raise click.ClickException(err.message) from None
+        finally:
+            if bar is not None:
+                bar.finish()
+        wanted = Path(made.name).suffix
+        if Path(out).suffix.lower() != wanted:
+            raise click.ClickException(
+                f"导出的是 {wanted} 文件（{made.name}），请用以 {wanted} 结尾的输出文件名"
+            )
+        Path(out).write_bytes(made.buffer.getvalue())
+        click.echo(f"已导出「{made.name}」到 {out}（{len(made.buffer.getvalue()) / 1024:.0f} KB）")
 
     @app.cli.command("apply")
     @click.argument("document_id", type=int)
@@ -129,13 +215,11 @@ def register_commands(app):
     @click.option("--conclusion", default=None, help="市财政局评审结论（录入评审意见时）")
     def apply_command(document_id, action, username, comment, conclusion):
         """对阶段文档进行一次办理（与页面、API 走同一服务和同样的检查）。"""
-        from zyperf.models import StageDocument, User
+        from zyperf.models import StageDocument
         from zyperf.permissions import get_visible_or_404
         from zyperf.services import workflow
 
-        user = db.session.scalar(select(User).where(User.username == username.strip().lower()))
-        if user is None:
-            raise click.ClickException(f"用户 {username} 不存在")
+        user = user_named(username)
         try:
             document = get_visible_or_404(user, StageDocument, document_id)
             workflow.apply(

@@ -125,6 +125,12 @@ def scoped(stmt: Select, user: User) -> Select:
     return stmt.where(scope_filter(stmt.column_descriptions[0]["entity"], user))
 
 
+def scoped_or_bureau(stmt: Select, user: User | None) -> Select:
+    """scoped() for a user; for None, the whole bureau: work the system does on its own from the
+    command line (`flask export` without --actor), never a request's."""
+    return stmt if user is None else scoped(stmt, user)
+
+
 def get_visible_or_404(user: User, model, row_id):
     """Load one scoped row by id; another unit's id answers exactly like a missing one, and so does
     an id the database could not hold (beyond 2^31 − 1, or not ASCII digits)."""

@@ -4,7 +4,7 @@ allows, M1–M2, S1–S5, X2); the checkers of single fields and tables hold the
 from decimal import Decimal
 
 from zyperf.domain.settings import YearSettings
-from zyperf.domain.stages import fund_totals
+from zyperf.domain.stages import flag_set, fund_totals
 from zyperf.domain.text import FieldError, check_text, format_number, is_empty, plain_number, to_decimal
 
 BUDGET_WEIGHT = Decimal(10)
@@ -86,10 +86,9 @@ def _label(key: str) -> str:
 def _monitoring_rules(errors: dict, data: dict, figs: dict, review: dict) -> None:
     if figs.get("adjusted_total") is not None and figs["adjusted_total"] <= 0:
         errors.setdefault("funds", []).append("调整后预算数合计应大于0")  # M1
-    flags = review.get("flags") or {}
     if figs.get("monitoring_class") in ("滞后", "严重滞后"):  # M2
         _require(errors, data, "deviation_reason", "执行进度滞后，须说明偏差原因")
-    elif flags.get("direction_deviation"):
+    elif flag_set(review, "direction_deviation"):
         _require(errors, data, "deviation_reason", "存在方向偏差，须说明偏差原因")
 
 

@@ -180,8 +180,14 @@ def _planned(data: dict) -> Decimal | None:
     return None if value is None else value / 100
 
 
+def flag_set(review: dict | None, name: str) -> bool:
+    """Whether a reviewer's flag (方向偏差, 目标重大变化) is set now: services.reviews keeps each flag as
+    {"set": bool, "by", "at", "comment"}, so a flag once cleared is still present, with set False."""
+    flag = ((review or {}).get("flags") or {}).get(name)
+    return bool(flag.get("set")) if isinstance(flag, dict) else bool(flag)
+
+
 def _monitoring(data: dict, settings: YearSettings, review: dict) -> dict:
-    flags = (review or {}).get("flags") or {}
     totals, month = fund_totals(data), settings.monitoring_month
     planned = _planned(data)
     result = {
@@ -198,8 +204,8 @@ def _monitoring(data: dict, settings: YearSettings, review: dict) -> dict:
         result["monitoring_class"] = cls
         result["handling"] = figures.handling(
             cls,
-            direction_deviation=bool(flags.get("direction_deviation")),
-            major_change=bool(flags.get("major_change")),
+            direction_deviation=flag_set(review, "direction_deviation"),
+            major_change=flag_set(review, "major_change"),
         )
     return result
 

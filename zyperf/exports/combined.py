@@ -2,6 +2,7 @@
 in list order, each named `{NNN}-{项目名称}` (§1.6). They hold forms, so they never stream."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from zyperf.exports.exante import write_exante
 from zyperf.exports.lists import SPECS, table_name, write_list
@@ -11,6 +12,7 @@ from zyperf.exports.self_evaluation import write_self_evaluation
 from zyperf.exports.targets import write_targets
 from zyperf.exports.workbook import Book, finish
 
+Progress = Callable[[int, int], None]
 FORM_WRITERS = {
     Targets: write_targets,
     Exante: write_exante,
@@ -24,20 +26,25 @@ def form_sheet_name(position: int, form) -> str:
     return f"{position:03d}-{form.project.name}"
 
 
-def write_combined(book: Book, data: Combined) -> None:
+def write_combined(book: Book, data: Combined, progress: Progress | None = None) -> None:
+    """The list, then each form; `progress(done, total)` is told after each form (a bar on a terminal)."""
     if len(data.forms) != len(data.summary.rows):
         raise ValueError(f"{len(data.summary.rows)} list rows but {len(data.forms)} forms")
     write_list(book, data.summary)
     for position, form in enumerate(data.forms, start=1):
         FORM_WRITERS[type(form)](book, form, form_sheet_name(position, form))
+        if progress is not None:
+            progress(position, len(data.forms))
 
 
-def build_combined(data: Combined, *, export_date: dt.date, properties=None):
+def build_combined(
+    data: Combined, *, export_date: dt.date, properties=None, progress: Progress | None = None
+):
     """A unit's or the bureau's workbook of one kind: (BytesIO, file name). zyperf_kind is the list's."""
     summary = data.summary
     spec = SPECS[type(summary)]
     book = Book()
-    write_combined(book, data)
+    write_combined(book, data, progress)
     return finish(
         book,
         table=table_name(summary),

@@ -54,11 +54,12 @@ class Form:
             self.put(ref, text, styles.get(ref, "label"))
 
     def merge(self, ref: str) -> None:
-        r1, c1, r2, c2 = span(ref)
-        self.spans[(r1, c1)] = (r2, c2)
+        self.merge_at(*span(ref))
 
     def merge_at(self, r1: int, c1: int, r2: int, c2: int) -> None:
-        self.spans[(r1, c1)] = (r2, c2)
+        """A single cell is never merged: a block of N rows spans one row when a draft has none yet."""
+        if (r1, c1) != (r2, c2):
+            self.spans[(r1, c1)] = (r2, c2)
 
     def put(self, ref: str, value, style: str) -> None:
         """A value at an A1 cell (the top-left of its merge, if any)."""

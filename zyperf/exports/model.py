@@ -1,6 +1,7 @@
-"""What each table prints, as plain frozen dataclasses. Adapters fill them from documents through the
-§4 computations: every rate, score, total, grade, class and suggestion arrives computed (Decimal, or
-None where the table shows its filler or a blank). Builders only lay these values out."""
+"""What each table prints, as plain frozen dataclasses (slotted: a bureau workbook holds tens of
+thousands of indicator rows). Adapters fill them from documents through the §4 computations: every
+rate, score, total, grade, class and suggestion arrives computed (Decimal, or None where the table
+shows its filler or a blank). Builders only lay these values out."""
 
 import datetime as dt
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ LIKELIHOODS = ("确定能", "有可能", "完全不可能")  # M-1 O–Q
 RATINGS = ("优", "良", "中", "差")  # X-1 D–G
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Project:
     name: str  # 项目名称
     code: str = ""  # 一体化 项目编码, "" when none
@@ -21,7 +22,7 @@ class Project:
     unit: str = ""  # 实施单位
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Indicator:
     """One indicator row; each table prints the columns it has. Rows print in the order given
     (adapters call indicators.sort_indicators with the year's catalog)."""
@@ -45,7 +46,7 @@ class Indicator:
     remark: str = ""  # M-1: 备注
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fund:
     """A fund row of M-1, S-1, S-2 or D-2. `executed` is 执行数 (M-1: 1-m月; S-2: 全年)."""
 
@@ -56,7 +57,7 @@ class Fund:
     forecast: Decimal = Decimal(0)  # M-1 only: 全年预计执行数
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Targets:
     """T-1 项目支出绩效目标申报表."""
 
@@ -73,7 +74,7 @@ class Targets:
     family: str = "central-annual"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Monitoring:
     """M-1 项目支出绩效目标执行监控表. funds: 年度资金总额, 其中：财政拨款, 其他资金."""
 
@@ -88,7 +89,7 @@ class Monitoring:
     family: str = "central-monitor"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SelfEvaluation:
     """S-1 (family sichuan-510000; funds: 总额, 财政资金, 财政专户管理资金, 单位资金, 其他资金) or
     S-2 (central-2020; funds: 年度资金总额, 当年财政拨款, 上年结转资金, 其他资金)."""
@@ -114,7 +115,7 @@ class SelfEvaluation:
     report_code: str = "报表编号:510000_0013zp"  # S-1 row 1; "" leaves it blank
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExanteItem:
     name: str  # 评估要点
     rating: str | None  # one of RATINGS
@@ -123,7 +124,7 @@ class ExanteItem:
     points: Decimal = Decimal(5)  # 分值
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Exante:
     """X-1 事前绩效评估评分表; fiscal_year is the budget year applied for; 20 items in aspect order."""
 
@@ -141,7 +142,7 @@ class Exante:
     family: str = "X-1"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Task:
     name: str
     content: str
@@ -150,7 +151,7 @@ class Task:
     other: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DepartmentTargets:
     """D-1 部门（单位）整体支出绩效目标申报表."""
 
@@ -164,7 +165,7 @@ class DepartmentTargets:
     family: str = "D-1"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DepartmentSelfEvaluation:
     """D-2 部门整体支出绩效自评表; rows 8 on print as in S-1 (funds: the five S-1 rows)."""
 
@@ -195,7 +196,7 @@ class DepartmentSelfEvaluation:
 # (the unit for a unit workbook), the bureau when empty.
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TargetsRow:  # L-1
     unit: str
     code: str
@@ -211,7 +212,7 @@ class TargetsRow:  # L-1
     status: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExanteRow:  # L-2
     unit: str
     name: str
@@ -227,7 +228,7 @@ class ExanteRow:  # L-2
     remark: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MonitoringRow:  # L-3, amounts of the 总额 row
     unit: str
     code: str
@@ -246,7 +247,7 @@ class MonitoringRow:  # L-3, amounts of the 总额 row
     reason: str  # 偏差原因
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EvaluationRow:  # L-4
     unit: str
     code: str
@@ -262,7 +263,7 @@ class EvaluationRow:  # L-4
     remark: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProblemRow:  # L-5
     project: str  # project name, or 部门整体支出
     source: str
@@ -277,7 +278,7 @@ class ProblemRow:  # L-5
     evidence: tuple[str, ...] = ()  # attachment names, joined by ；
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ApplicationRow:  # L-6
     unit: str
     target: str  # 评价对象
@@ -292,7 +293,7 @@ class ApplicationRow:  # L-6
     explanation: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TargetsList:
     fiscal_year: int
     bureau: str
@@ -301,7 +302,7 @@ class TargetsList:
     subject: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExanteList:
     fiscal_year: int
     bureau: str
@@ -310,7 +311,7 @@ class ExanteList:
     subject: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MonitoringList:
     fiscal_year: int
     bureau: str
@@ -322,7 +323,7 @@ class MonitoringList:
     subject: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EvaluationList:
     fiscal_year: int
     bureau: str
@@ -331,7 +332,7 @@ class EvaluationList:
     subject: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProblemList:
     fiscal_year: int
     bureau: str
@@ -339,7 +340,7 @@ class ProblemList:
     subject: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ApplicationList:
     fiscal_year: int
     bureau: str
@@ -347,7 +348,7 @@ class ApplicationList:
     subject: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Combined:
     """A unit or bureau workbook (§8.7): the list, then one form per list row, in list order."""
 

@@ -103,10 +103,12 @@ class Book:
             ws.row_sizes.pop(row, None)
 
     def set_properties(
-        self, *, title: str, author: str, kind: str, family: str, fiscal_year: int, extra=None
+        self, *, title: str, author: str, kind: str, family: str, fiscal_year: int, extra=None, created=None
     ):
-        """§1.8: title and author, the zyperf_* custom properties, and any `extra` custom ones."""
-        self.xl.set_properties({"title": title, "author": author})
+        """§1.8: title and author, the zyperf_* custom properties, and any `extra` custom ones.
+        `created` (default: now) is the one varying part of the file: the same day's export of the same
+        data is then the same bytes (a project archive's checksums hold from one download to the next)."""
+        self.xl.set_properties({"title": title, "author": author} | ({"created": created} if created else {}))
         custom = {
             "zyperf_kind": kind,
             "zyperf_family": family,
@@ -267,6 +269,12 @@ def finish(
 ) -> tuple[BytesIO, str]:
     """Sets §1.8 properties (plus `properties`), closes the book: (the file, its §1.7 name)."""
     book.set_properties(
-        title=table, author=author, kind=kind, family=family, fiscal_year=fiscal_year, extra=properties
+        title=table,
+        author=author,
+        kind=kind,
+        family=family,
+        fiscal_year=fiscal_year,
+        extra=properties,
+        created=dt.datetime.combine(export_date, dt.time()),
     )
     return book.close(), file_name(fiscal_year, table, subject, export_date)

@@ -1,6 +1,7 @@
 """One project's records as a .zip (rules 三(六)): every file uploaded to its stage documents, its
-history as JSON (every document, its data and its events), each document's stage workbook once the
-exports provide one, and manifest.json naming every other member with its size and SHA-256.
+history as JSON (every document, its data and its events), each document's stage workbook (its table
+in the finance bureau's format, services.exports), and manifest.json naming every other member with
+its size and SHA-256.
 
 Built in memory (io.BytesIO). Before any file is read, the sum of the attachments' recorded sizes is
 held against `max_bytes`, so a request never loads more than that; attachments are read one at a time.
@@ -20,24 +21,19 @@ from zyperf.errors import DomainError
 from zyperf.extensions import db
 from zyperf.models import Attachment, DocumentEvent, Project, StageDocument, User
 from zyperf.models.base import utcnow
+from zyperf.services import exports
 from zyperf.services.records import attachments_of, history_json
 from zyperf.transitions import state_label
 
 ARCHIVE_MAX_BYTES = 256 * 1024 * 1024
 _UNSAFE = re.compile(r'[\x00-\x1f\\/:*?"<>|]+')
 
-# A document's stage workbook: (file name, .xlsx bytes), or None when its kind has none (yet).
+# A document's stage workbook: (file name, .xlsx bytes), or None when its kind has none.
 Workbook = Callable[[StageDocument], "tuple[str, bytes] | None"]
 
 
 class ArchiveTooLarge(DomainError):
     status, code, default_message = 422, "invalid", "项目材料过大，不能打包下载"
-
-
-def no_workbook(document: StageDocument) -> tuple[str, bytes] | None:
-    """The default until the exports are wired: no stage workbook. The lead passes a function that
-    returns (file name, bytes) from the export builder of the document's kind."""
-    return None
 
 
 def safe_name(name: str) -> str:
@@ -50,7 +46,7 @@ def build_archive(
     project: Project,
     *,
     actor: User,
-    workbook: Workbook = no_workbook,
+    workbook: Workbook = exports.archive_workbook,
     max_bytes: int = ARCHIVE_MAX_BYTES,
 ) -> tuple[io.BytesIO, str]:
     """The project's archive and its download name. The caller has checked that `actor` may see the

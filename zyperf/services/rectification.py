@@ -19,7 +19,7 @@ from zyperf.models import (
     Unit,
     User,
 )
-from zyperf.permissions import scoped
+from zyperf.permissions import scoped, scoped_or_bureau
 from zyperf.services import audit
 
 PROBLEM_KINDS = frozenset({DocumentKind.RECTIFICATION.value, DocumentKind.DEPARTMENT_RECTIFICATION.value})
@@ -92,11 +92,11 @@ def overdue_by_unit(user: User, *, today: date | None = None) -> dict[int, int]:
     return dict(db.session.execute(select(inner.c.unit_id, func.count()).group_by(inner.c.unit_id)).all())
 
 
-def problem_ledger(user: User, fiscal_year: FiscalYear) -> list[RectificationProblem]:
-    """The year's problems in the user's scope, one row each (L-5 整改台账): the department's first,
-    then by unit order and project, then by 序号."""
+def problem_ledger(user: User | None, fiscal_year: FiscalYear) -> list[RectificationProblem]:
+    """The year's problems in the user's scope (None: the whole bureau, for the command line), one
+    row each (L-5 整改台账): the department's first, then by unit order and project, then by 序号."""
     stmt = (
-        scoped(select(RectificationProblem), user)
+        scoped_or_bureau(select(RectificationProblem), user)
         .join(RectificationProblem.unit)
         .outerjoin(RectificationProblem.project)
         .where(RectificationProblem.fiscal_year_id == fiscal_year.id)

@@ -16,7 +16,7 @@ from zyperf.errors import InvalidTransition, StaleVersion, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import DocumentKind, FiscalYear, Project, ResultDecision, StageDocument, Unit, User
 from zyperf.models.base import utcnow
-from zyperf.permissions import Action, in_scope, require, scoped
+from zyperf.permissions import Action, in_scope, require, scoped_or_bureau
 from zyperf.services import audit, document_data
 
 # 应用方式 (excel-formats §8.6 K).
@@ -88,13 +88,15 @@ def _row(project, unit, evaluation, decision) -> LedgerRow:
     )
 
 
-def ledger(user: User, fiscal_year: FiscalYear, *, project: Project | None = None) -> list[LedgerRow]:
-    """The year's rows in the user's scope: the department first (finance and the principal), then
-    each project in unit order, code (none last) and name; with `project`, that project's row only.
-    A fixed number of queries. Raises PermissionDenied."""
-    require(user, Action.VIEW_RESULTS)
+def ledger(user: User | None, fiscal_year: FiscalYear, *, project: Project | None = None) -> list[LedgerRow]:
+    """The year's rows in the user's scope (None: the whole bureau, for the command line): the
+    department first (finance and the principal), then each project in unit order, code (none last)
+    and name; with `project`, that project's row only. A fixed number of queries. Raises
+    PermissionDenied."""
+    if user is not None:
+        require(user, Action.VIEW_RESULTS)
     stmt = (
-        scoped(select(Project), user)
+        scoped_or_bureau(select(Project), user)
         .join(Project.unit)
         .where(Project.fiscal_year_id == fiscal_year.id)
         .order_by(
@@ -118,7 +120,7 @@ def row_for(user: User, fiscal_year: FiscalYear, project: Project | None) -> Led
 
 
 def _rows(
-    user: User, fiscal_year: FiscalYear, projects: list[Project], *, department: bool
+    user: User | None, fiscal_year: FiscalYear, projects: list[Project], *, department: bool
 ) -> list[LedgerRow]:
     wanted = StageDocument.project_id.in_([p.id for p in projects]) & (
         StageDocument.kind == DocumentKind.SELF_EVALUATION.value
@@ -136,14 +138,14 @@ def _rows(
     decisions = {
         d.project_id: d
         for d in db.session.scalars(
-            scoped(select(ResultDecision), user)
+            scoped_or_bureau(select(ResultDecision), user)
             .where(ResultDecision.fiscal_year_id == fiscal_year.id)
             .options(selectinload(ResultDecision.decided_by))
         )
     }
     rows = []
     unit = finance_unit() if department else None
-    if unit is not None and in_scope(user, unit.id):
+    if unit is not None and (user is None or in_scope(user, unit.id)):
         rows.append(_row(None, unit, evaluations.get(None), decisions.get(None)))
     rows += [_row(p, p.unit, evaluations.get(p.id), decisions.get(p.id)) for p in projects]
     return rows

@@ -4,7 +4,7 @@ import datetime as dt
 
 from zyperf.exports.form import Form, Layout
 from zyperf.exports.model import RATINGS, Exante
-from zyperf.exports.workbook import TICK, Book, display_name, finish
+from zyperf.exports.workbook import TICK, Book, display_name, project_book
 
 TABLE = "事前绩效评估评分表"
 KIND = "exante_scoring"
@@ -81,16 +81,6 @@ def write_exante(book: Book, data: Exante, name: str = TABLE) -> None:
 
 def build_exante(data: Exante, *, export_date: dt.date, properties=None):
     """An X-1 workbook: (BytesIO, file name)."""
-    book = Book()
-    write_exante(book, data)
-    return finish(
-        book,
-        table=TABLE,
-        kind=KIND,
-        family=data.family,
-        author=data.project.department,
-        fiscal_year=data.fiscal_year,
-        subject=data.project.name,
-        export_date=export_date,
-        properties=properties,
+    return project_book(
+        write_exante, data, table=TABLE, kind=KIND, export_date=export_date, properties=properties
     )

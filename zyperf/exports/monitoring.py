@@ -5,7 +5,7 @@ import datetime as dt
 from zyperf.exports.form import Form, Layout, fund_values
 from zyperf.exports.indicators import put_levels, value_style
 from zyperf.exports.model import CAUSES, LIKELIHOODS, Fund, Monitoring
-from zyperf.exports.workbook import FILLER, TICK, Book, display_name, finish, month_span, normalize_text
+from zyperf.exports.workbook import FILLER, TICK, Book, display_name, month_span, normalize_text, project_book
 
 TABLE = "项目支出绩效目标执行监控表"
 KIND = "monitoring"
@@ -90,16 +90,6 @@ def write_monitoring(book: Book, data: Monitoring, name: str = TABLE) -> None:
 
 def build_monitoring(data: Monitoring, *, export_date: dt.date, properties=None):
     """An M-1 workbook: (BytesIO, file name)."""
-    book = Book()
-    write_monitoring(book, data)
-    return finish(
-        book,
-        table=TABLE,
-        kind=KIND,
-        family=data.family,
-        author=data.project.department,
-        fiscal_year=data.fiscal_year,
-        subject=data.project.name,
-        export_date=export_date,
-        properties=properties,
+    return project_book(
+        write_monitoring, data, table=TABLE, kind=KIND, export_date=export_date, properties=properties
     )

@@ -7,7 +7,7 @@ from zyperf.exports import self_evaluation_central as central
 from zyperf.exports.form import Form, Layout, fund_values
 from zyperf.exports.indicators import put_levels, value_style
 from zyperf.exports.model import SelfEvaluation
-from zyperf.exports.workbook import FILLER_SICHUAN, Book, display_name, finish, normalize_text
+from zyperf.exports.workbook import FILLER_SICHUAN, Book, display_name, normalize_text, project_book
 
 TABLE = "部门预算项目支出绩效自评表"
 KIND = "self_evaluation"
@@ -131,16 +131,11 @@ def write_self_evaluation(book: Book, data: SelfEvaluation, name: str | None = N
 
 def build_self_evaluation(data: SelfEvaluation, *, export_date: dt.date, properties=None):
     """An S-1 or S-2 workbook, by the document's family: (BytesIO, file name)."""
-    book = Book()
-    write_self_evaluation(book, data)
-    return finish(
-        book,
+    return project_book(
+        write_self_evaluation,
+        data,
         table=table_name(data),
         kind=KIND,
-        family=data.family,
-        author=data.project.department,
-        fiscal_year=data.fiscal_year,
-        subject=data.project.name,
         export_date=export_date,
         properties=properties,
     )

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from zyperf.exports.form import Form, Layout
 from zyperf.exports.indicators import put_levels, three_level_name, value_style
 from zyperf.exports.model import Indicator, Targets
-from zyperf.exports.workbook import Book, display_name, finish, normalize_text
+from zyperf.exports.workbook import Book, display_name, normalize_text, project_book
 
 TABLE = "项目支出绩效目标申报表"
 KIND = "targets"
@@ -74,16 +74,6 @@ def write_targets(book: Book, data: Targets, name: str = TABLE) -> None:
 
 def build_targets(data: Targets, *, export_date: dt.date, properties=None):
     """A T-1 workbook: (BytesIO, file name)."""
-    book = Book()
-    write_targets(book, data)
-    return finish(
-        book,
-        table=TABLE,
-        kind=KIND,
-        family=data.family,
-        author=data.project.department,
-        fiscal_year=data.fiscal_year,
-        subject=data.project.name,
-        export_date=export_date,
-        properties=properties,
+    return project_book(
+        write_targets, data, table=TABLE, kind=KIND, export_date=export_date, properties=properties
     )

@@ -278,3 +278,20 @@ def finish(
         created=dt.datetime.combine(export_date, dt.time()),
     )
     return book.close(), file_name(fiscal_year, table, subject, export_date)
+
+
+def project_book(write, data, *, table: str, kind: str, export_date: dt.date, properties=None):
+    """One project's table in a workbook of its own: `write(book, data)`, then `finish`."""
+    book = Book()
+    write(book, data)
+    return finish(
+        book,
+        table=table,
+        kind=kind,
+        family=data.family,
+        author=data.project.department,
+        fiscal_year=data.fiscal_year,
+        subject=data.project.name,
+        export_date=export_date,
+        properties=properties,
+    )

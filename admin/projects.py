@@ -217,7 +217,11 @@ class ProjectAdmin(ScopedModelView):
         return can(actor(), Action.CREATE_PROJECT)
 
     def get_query(self):
-        return super().get_query().options(joinedload(Project.unit), joinedload(Project.fiscal_year))
+        return (
+            super()
+            .get_query()
+            .options(joinedload(Project.unit), joinedload(Project.fiscal_year).defer(FiscalYear.settings))
+        )
 
     def edit_form(self, obj=None):
         # The row is already scoped by get_one; here the service's rule decides whether it may change.

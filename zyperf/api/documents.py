@@ -14,7 +14,7 @@ from zyperf.services import documents as document_service
 from zyperf.services import projects as project_service
 from zyperf.services import records, workflow
 from zyperf.services.guards import CONCLUSIONS
-from zyperf.services.listviews import LIST_COLUMNS
+from zyperf.services.listviews import LIST_COLUMNS, LIST_YEAR
 from zyperf.services.records import history_json
 from zyperf.services.worklist import WorkItem, worklist_page
 from zyperf.transitions import DocumentAction, State, state_label
@@ -75,7 +75,7 @@ def _choice(value, name: str, choices) -> str:
 def documents():
     """A page of scoped documents by id, without their JSON columns (summary_json shows none of it)."""
     stmt = scoped(select(StageDocument), actor()).options(
-        LIST_COLUMNS, joinedload(StageDocument.unit), joinedload(StageDocument.fiscal_year)
+        LIST_COLUMNS, joinedload(StageDocument.unit), LIST_YEAR
     )
     if (project := int_arg("project", minimum=1)) is not None:
         stmt = stmt.where(StageDocument.project_id == project)

@@ -69,6 +69,8 @@ LIST_COLUMNS = load_only(
     StageDocument.due_on,  # the due date a round or a late creation gave it
     StageDocument.round_id,
 )
+# A list row's year, without the year's settings: joined, the settings JSON would be decoded once a row.
+LIST_YEAR = joinedload(StageDocument.fiscal_year).defer(FiscalYear.settings)
 ROLE_ORDER = [Role.STAFF, Role.SECTION_HEAD, Role.DIVISION_LEADER, Role.FINANCE, Role.PRINCIPAL]
 
 
@@ -184,7 +186,7 @@ def document_query(user: User, config: ListConfig, args: dict) -> Select:
         # materialises whole: a second query for the page's projects stays the same size.
         selectinload(StageDocument.project),
         joinedload(StageDocument.unit),
-        joinedload(StageDocument.fiscal_year),
+        LIST_YEAR,
     )
     if "kind" in config.filters and args.get("kind"):
         stmt = stmt.where(StageDocument.kind == args["kind"])

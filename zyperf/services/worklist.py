@@ -14,7 +14,7 @@ from zyperf.extensions import db
 from zyperf.models import FiscalYear, StageDocument, Unit, User
 from zyperf.permissions import scope_filter, scoped
 from zyperf.services.deadlines import DUE_FIELDS, due_date
-from zyperf.services.listviews import LIST_COLUMNS
+from zyperf.services.listviews import LIST_COLUMNS, LIST_YEAR
 from zyperf.services.paging import DEFAULT_PER_PAGE, Page, count_statement, paginate
 from zyperf.services.workflow import AllowedAction, allowed_actions
 from zyperf.transitions import WORKFLOWS, DocumentAction, Scope, State
@@ -110,7 +110,7 @@ def _statements(user: User) -> tuple[Select, Select]:
                 LIST_COLUMNS,
                 selectinload(StageDocument.project),  # joined, its own joined unit and year would nest
                 joinedload(StageDocument.unit),
-                joinedload(StageDocument.fiscal_year),
+                LIST_YEAR,
             )
             .order_by(StageDocument.state_changed_at, StageDocument.id)
         )

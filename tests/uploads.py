@@ -54,3 +54,10 @@ def edits(document_id: int) -> list[DocumentEvent]:
         .where(DocumentEvent.document_id == document_id, DocumentEvent.action == "edit")
         .order_by(DocumentEvent.id)
     ).all()
+
+
+def row_of(ws, text: str, column: str = "D") -> int:
+    """The row whose `column` holds `text` (a 三级指标, without its ★)."""
+    return next(
+        r for r in range(1, ws.max_row + 1) if str(ws[f"{column}{r}"].value or "").lstrip("★") == text
+    )

@@ -103,7 +103,7 @@ def test_self_evaluation_round_trip_s1(client, bureau):
     assert rows["规划对村庄建设的指导作用"]["score_entered"] == "18"
     assert rows["规划对村庄建设的指导作用"]["grade"] == "达成年度指标"
     assert not data["execution_reason"] and data["adjustment_reason"] == "年中追加30万元用于成果质量复核"
-    assert data["funds"]["fiscal"]["executed"] == "150.00" and data["budget_score"] == "10"
+    assert data["funds"]["fiscal"]["executed"] == "150.00" and data["budget_score"] == "10.00"
     assert data["conclusion"] == "项目实施良好" and data["goal_completion"] == "完成20个村的规划编制"
     assert data["total_score"] != old_total
 

@@ -28,8 +28,10 @@ class ImportPages:
         if not form.validate_on_submit():
             flash("；".join(m for msgs in form.errors.values() for m in msgs), "error")
             return redirect(url_for(".detail", doc_id=doc_id), code=303)
-        upload = form.file.data
-        content = upload.stream.read(MAX_BYTES + 1) if upload else b""
+        content = b""
+        if upload := form.file.data:
+            content = upload.stream.read(MAX_BYTES + 1)
+            upload.close()
         return self.act(
             document,
             lambda: imports.import_workbook(

@@ -16,11 +16,11 @@ from zyperf.services.projects import fiscal_year
 from zyperf.services.settings import update_year_settings
 
 
-def draft_targets(bureau):
+def draft_targets(bureau, name=cases.E1_PROJECT):
     data = {"manager": "张三 13800000000", "funds": {"fiscal": {"amount": "120"}}, "annual_goal": cases.GOAL,
             "indicators": cases.E2_ROWS}  # fmt: skip
     document = documents.create_document(
-        "performance_targets", actor=bureau["guihua"], project=cases.project(cases.E1_PROJECT), data=data
+        "performance_targets", actor=bureau["guihua"], project=cases.project(name), data=data
     )
     db.session.commit()
     return document

@@ -5,6 +5,8 @@ import io
 
 import openpyxl
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from tests.test_workflow_api import bearer
 from zyperf.extensions import db
@@ -25,18 +27,19 @@ def saved(wb) -> bytes:
 
 
 def upload(client, user, document, content, *, version=None, name="填报.xlsx"):
-    """POST /api/v1/documents/<id>/import with the file (a workbook or bytes) and the version."""
+    """POST /api/v1/documents/<id>/import with the file (a workbook or bytes) and the version. The body
+    is encoded here, in memory (the test client would spool a large one to a file it never closes)."""
     if not isinstance(content, bytes):
         content = saved(content)
-    form = {
-        "file": (io.BytesIO(content), name),
-        "version": str(document.version if version is None else version),
-    }
+    version = str(document.version if version is None else version)
+    boundary, body = encode_multipart(
+        {"file": FileStorage(io.BytesIO(content), filename=name), "version": version}
+    )
     return client.post(
         f"/api/v1/documents/{document.id}/import",
-        data=form,
+        data=body,
         headers=bearer(user),
-        content_type="multipart/form-data",
+        content_type=f"multipart/form-data; boundary={boundary}",
     )
 
 

@@ -18,7 +18,10 @@ def uploaded_file() -> bytes:
     upload = request.files.get("file")
     if upload is None:
         raise BadRequest("请以 multipart/form-data 上传文件 file（.xlsx）", fields={"file": ["必填"]})
-    return upload.stream.read(MAX_BYTES + 1)
+    try:
+        return upload.stream.read(MAX_BYTES + 1)
+    finally:
+        upload.close()  # a large part is spooled to a temporary file
 
 
 @bp.get("/documents/<int:doc_id>/template")

@@ -86,9 +86,9 @@ def _target_row(sheet: Sheet, r: int) -> dict | None:
     if indicators.canonical_nature(nature) == indicators.QUALITATIVE:
         value = sheet.text(f"F{r}", "指标值")
     else:
-        value = sheet.number(f"F{r}", "指标值")
+        value = sheet.number(f"F{r}", "指标值", places=4)
     unit = sheet.text(f"G{r}", "度量单位")
-    weight = sheet.number(f"H{r}", "权重")
+    weight = sheet.number(f"H{r}", "权重", places=2)
     if not any((name, nature, value, unit, weight)):
         return None
     return {

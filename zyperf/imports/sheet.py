@@ -54,7 +54,7 @@ def same(value, expected) -> bool:
         return False
     if isinstance(expected, dt.date):
         return isinstance(value, dt.datetime | dt.date) and value.isoformat()[:10] == expected.isoformat()
-    return normalize_text(shown(value)) == normalize_text(str(expected))
+    return normalize_text(value if isinstance(value, str) else shown(value)) == normalize_text(str(expected))
 
 
 class Sheet:
@@ -147,7 +147,7 @@ class Sheet:
         if isinstance(value, bool | dt.datetime | dt.date | dt.time):
             self.fail(ref, f"{label}应填写文字", value)
             return ""
-        return normalize_text(shown(value))
+        return normalize_text(value if isinstance(value, str) else shown(value))
 
     def number(self, ref: str, label: str, *, places: int | None = None) -> str:
         """A number typed as a number: "" when blank; text, dates and booleans are refused."""

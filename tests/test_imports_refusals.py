@@ -9,6 +9,7 @@ import pytest
 
 from tests import export_cases as cases
 from tests.test_imports import draft_targets, rectification
+from tests.test_api_contract import validate
 from tests.test_workflow_api import bearer
 from tests.uploads import row_of, saved, state, template, upload
 from zyperf.extensions import db
@@ -269,3 +270,17 @@ def test_the_command_line(app, client, bureau, tmp_path):
     again = runner.invoke(args=args)
     assert again.exit_code == 1 and "项目支出绩效目标申报表!E7" in again.output
     assert runner.invoke(args=[*args[:4], "--actor", "gengdi"]).exit_code == 1
+
+
+def test_answers_keep_to_the_openapi_document(client, bureau):
+    document = draft_targets(bureau)
+    path = "/documents/{id}/import"
+    response = client.get(f"/api/v1/documents/{document.id}/template", headers=bearer(bureau["guihua"]))
+    validate(response, "/documents/{id}/template", "get")
+    wb = template(client, bureau["guihua"], document)
+    wb.active["E7"] = "一百"
+    validate(upload(client, bureau["guihua"], document, wb), path, "post")  # 422 with cells
+    validate(upload(client, bureau["guihua"], document, b""), path, "post")  # 422 without
+    validate(upload(client, bureau["guihua"], document, wb, version="x"), path, "post")  # 400
+    wb.active["E7"] = 100
+    validate(upload(client, bureau["guihua"], document, wb), path, "post")  # 200

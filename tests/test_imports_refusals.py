@@ -8,8 +8,8 @@ import zipfile
 import pytest
 
 from tests import export_cases as cases
-from tests.test_imports import draft_targets, rectification
 from tests.test_api_contract import validate
+from tests.test_imports import draft_targets, rectification
 from tests.test_workflow_api import bearer
 from tests.uploads import row_of, saved, state, template, upload
 from zyperf.extensions import db

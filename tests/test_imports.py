@@ -7,6 +7,7 @@ import io
 import re
 
 from tests import export_cases as cases
+from tests.exports_check import custom_properties
 from tests.filling import problem_row
 from tests.test_workflow_api import bearer
 from tests.uploads import edits, row_of, saved, state, template, upload
@@ -235,3 +236,24 @@ def test_someone_who_cannot_edit_sees_no_upload(client_for, bureau):
     head = bearer(bureau["guihua_head"])
     client = client_for(bureau["guihua_head"])
     assert client.get(f"/api/v1/documents/{document.id}/template", headers=head).status_code == 403
+
+
+def test_a_template_names_its_document_and_marks_what_is_not_to_be_filled(client, bureau):
+    document = cases.e1_monitoring(bureau)
+    response = client.get(f"/api/v1/documents/{document.id}/template", headers=bearer(bureau["guihua"]))
+    assert "项目支出绩效目标执行监控表（填报模板）" in cases.download_name(response)
+    wb = cases.workbook(response)
+    assert custom_properties(wb) == {
+        "zyperf_kind": "monitoring",
+        "zyperf_family": "central-monitor",
+        "zyperf_fiscal_year": 2026,
+        "zyperf_spec": 1,
+        "zyperf_document_id": document.id,
+        "zyperf_document_kind": "monitoring",
+        "zyperf_document_version": document.version,
+    }
+    ws = wb.active
+    row = row_of(ws, "完成村级规划编制数量")
+    assert "只读" in ws[f"F{row}"].comment.text and "系统计算" in ws["J7"].comment.text
+    assert ws[f"H{row}"].comment is None and ws["N6"].comment is None  # what the unit fills in
+    assert ws[f"H{row}"].value == 12  # pre-filled with what the document holds

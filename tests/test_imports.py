@@ -6,6 +6,8 @@ import datetime as dt
 import io
 import re
 
+import pytest
+
 from tests import export_cases as cases
 from tests.exports_check import custom_properties
 from tests.filling import problem_row
@@ -257,3 +259,35 @@ def test_a_template_names_its_document_and_marks_what_is_not_to_be_filled(client
     assert "只读" in ws[f"F{row}"].comment.text and "系统计算" in ws["J7"].comment.text
     assert ws[f"H{row}"].comment is None and ws["N6"].comment is None  # what the unit fills in
     assert ws[f"H{row}"].value == 12  # pre-filled with what the document holds
+
+
+def s2_self_evaluation(bureau):
+    update_year_settings(fiscal_year(2026), {"family.self_evaluation": "central-2020"}, actor=bureau["admin"])
+    db.session.commit()
+    return cases.e2_self_evaluation(bureau)
+
+
+@pytest.mark.parametrize(
+    ("make", "ref", "value", "key"),
+    [
+        (draft_targets, "B9", "页面上传的年度目标", "annual_goal"),
+        (cases.e1_monitoring, "N6", "页面上传的偏差原因", "deviation_reason"),
+        (cases.e2_self_evaluation, "C7", "页面上传的实施概述", "implementation"),
+        (s2_self_evaluation, "F11", "页面上传的完成情况", "goal_completion"),
+        (cases.e4_assessment, "B31", "页面上传的综合意见", "overall_opinion"),
+        (rectification, "K4", "页面上传的完成情况说明", "problems"),
+    ],
+    ids=["T-1", "M-1", "S-1", "S-2", "X-1", "L-5"],
+)
+def test_each_table_through_the_page(client_for, bureau, make, ref, value, key):
+    document = make(bureau)
+    browser = client_for(bureau["guihua"])
+    wb = cases.load(io.BytesIO(browser.get(f"/documents/{document.id}/template").data))
+    wb.active[ref] = value
+    form = {"file": (io.BytesIO(saved(wb)), "t.xlsx"), "version": str(document.version)}
+    before = len(edits(document.id))
+    answer = browser.post(f"/documents/{document.id}/import", data=form, content_type="multipart/form-data")
+    assert answer.status_code == 303, answer.get_data(as_text=True)[:800]
+    data, _ = state(document.id)
+    assert value in str(data[key])
+    assert [e.actor.username for e in edits(document.id)][before:] == ["guihua"]

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from admin.base import SecureBaseView, actor
 from admin.diagrams import workflow_svg
+from admin.document_imports import ImportPages
 from admin.document_review import ReviewPages, event_label, stage_form
 from admin.document_view import DocumentView
 from admin.exports import list_links
@@ -20,7 +21,7 @@ from zyperf.errors import DomainError, NotFound, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, Project, StageDocument, Unit
 from zyperf.permissions import Action, can, get_visible_or_404, require, scoped
-from zyperf.services import document_data, exports, handling, listviews, records, reviews, workflow
+from zyperf.services import document_data, exports, handling, imports, listviews, records, reviews, workflow
 from zyperf.services import documents as document_service
 from zyperf.services import projects as project_service
 from zyperf.services.guards import REVIEW_CONCLUSIONS
@@ -36,7 +37,7 @@ from zyperf.transitions import (
 )
 
 
-class DocumentsView(ReviewPages, SecureBaseView):
+class DocumentsView(ImportPages, ReviewPages, SecureBaseView):
     required_action = Action.VIEW_DOCUMENT
 
     @expose("/")
@@ -137,6 +138,7 @@ class DocumentsView(ReviewPages, SecureBaseView):
             may_acknowledge=lambda d: d.awaits_acknowledgement and can(user, Action.ACKNOWLEDGE_HANDLING, d),
             table_label=exports.KIND_LABELS.get(exports.TABLE_OF.get(document.kind, "")),
             table=document.kind in exports.TABLE_OF and can(user, Action.EXPORT),
+            importable=editable and document.kind in imports.TEMPLATE_KINDS,
             key_monitoring=document.kind == "monitoring"
             and document.project
             and document.project.is_key_monitoring,

@@ -1,6 +1,7 @@
-"""Forms for acting on a document: a transition (with comment and the version the user saw), bulk approval."""
+"""Forms for acting on a document: a transition (with comment and the version the user saw), bulk approval,
+a filled-in template uploaded."""
 
-from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import FileField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from forms.base import AppForm
@@ -27,3 +28,10 @@ class NewDocumentForm(AppForm):
     project_id = IntegerField(validators=[Optional()])
     project = StringField(validators=[Length(max=200, message="项目名称不超过 200 字")])
     kind = HiddenField(validators=[DataRequired("请选择文档类型")])
+
+
+class TableUploadForm(AppForm):
+    """A filled-in template uploaded on the document page, with the version the user saw."""
+
+    file = FileField("填好的 Excel 模板（.xlsx）")
+    version = IntegerField(validators=[InputRequired("缺少版本号，请刷新页面")])

@@ -46,6 +46,20 @@ class ValidationFailed(DomainError):
     status, code, default_message = 422, "invalid", "填写内容有误，请按提示修改"
 
 
+class ImportRefused(ValidationFailed):
+    """An uploaded table refused: why, and cell by cell where there is a cell (`cells`: objects with
+    sheet, cell, message and json())."""
+
+    default_message = "上传的表格未通过检查，未导入任何内容"
+
+    def __init__(self, message: str | None = None, *, cells=()):
+        cells = list(cells)
+        if message is None and cells:
+            message = f"上传的表格有 {len(cells)} 处问题，未导入任何内容：请按下表逐格修改后重新上传"
+        super().__init__(message)
+        self.cells = cells
+
+
 HTTP_MESSAGES = {
     400: ("bad_request", "请求有误，或页面已过期，请刷新后重试"),
     401: ("unauthenticated", "请先登录"),
@@ -65,11 +79,13 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(status: int, code: str, message: str, fields=None):
+def error_response(status: int, code: str, message: str, fields=None, cells=None):
     if wants_json():
         body = {"code": code, "message": message}
         if fields:
             body["fields"] = fields
+        if cells is not None:
+            body["cells"] = [cell.json() for cell in cells]
         return jsonify({"error": body}), status
     return render_template("errors/error.html", status=status, message=message, fields=fields), status
 
@@ -80,7 +96,7 @@ def register_error_handlers(app):
         from zyperf.extensions import db
 
         db.session.rollback()  # nothing half-written survives a refused action
-        return error_response(err.status, err.code, err.message, err.fields)
+        return error_response(err.status, err.code, err.message, err.fields, getattr(err, "cells", None))
 
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):

@@ -62,6 +62,7 @@ def check_request_values() -> None:
             upload.filename = boundary.filename(upload.filename)
     for source in (request.args, request.form):
         for key, value in source.items(multi=True):
+            key, value = key or "", value or ""  # a multipart part named "" arrives without a name
             if "\x00" in key or "\x00" in value:
                 name = boundary.printable(key.replace("\x00", "\\0"))
                 raise BadRequest(

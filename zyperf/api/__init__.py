@@ -48,4 +48,4 @@ def str_arg(name: str, *, max_length: int = 100) -> str | None:
     return None if value is None else boundary.text(value, name, max_length=max_length)
 
 
-from zyperf.api import documents, exports, forms, openapi, records, resources, rounds  # noqa: F401  (routes register on bp)
+from zyperf.api import documents, exports, forms, imports, openapi, records, resources, rounds  # noqa: F401  (routes register on bp)

@@ -12,6 +12,7 @@ from zyperf.api.schemas import (
     SCHEMAS,
     array,
     json_body,
+    multipart,
     operation,
     page,
     query,
@@ -110,6 +111,28 @@ SPEC = {
                 json_body(ref("TransitionResult")),
                 body=ref("TransitionInput"),
                 errors=("400", "401", "403", "404", "409", "422"),
+            ),
+        },
+        "/documents/{id}/template": {
+            "parameters": PATH_ID,
+            "get": operation(
+                "文档的 Excel 填报模板：按其报表格式预填现有内容，只读和计算的单元格带批注，属性标明文档及其版本",
+                {
+                    "description": ".xlsx 工作簿",
+                    "content": {exports.XLSX: {"schema": {"type": "string", "format": "binary"}}},
+                },
+                errors=("401", "403", "404"),
+            ),
+        },
+        "/documents/{id}/import": {
+            "parameters": PATH_ID,
+            "post": multipart(
+                operation(
+                    "上传填好的填报模板：逐格检查后与页面修改走同一服务，全部无误才保存；有误时 422，error.cells 逐格说明",
+                    json_body(ref("TransitionResult")),
+                    errors=("400", "401", "403", "404", "409", "422"),
+                ),
+                ref("TableUpload"),
             ),
         },
         "/forms/{kind}": {

@@ -79,6 +79,11 @@ def operation(
     return op
 
 
+def multipart(op: dict, schema: dict) -> dict:
+    """The operation with a multipart/form-data body (a file upload)."""
+    return op | {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}}
+
+
 def with_response(op: dict, status: str, response: dict) -> dict:
     """The operation with one more documented response."""
     return op | {"responses": {status: response} | op["responses"]}
@@ -309,7 +314,20 @@ SCHEMAS = {
             },
             message=STR,
             fields={"type": "object", "additionalProperties": {"type": "array", "items": STR}},
+            cells={"type": "array", "items": ref("CellError")},
         ),
+    ),
+    # A refused upload, cell by cell (api.md: error.cells); empty when the file itself is refused.
+    "CellError": obj(
+        ["sheet", "cell", "message"],
+        sheet=STR,
+        cell={"type": "string", "pattern": "^[A-Z]{1,3}[0-9]+$"},
+        message=STR,
+    ),
+    "TableUpload": obj(
+        ["file", "version"],
+        file={"type": "string", "format": "binary", "description": "填好的填报模板（.xlsx）"},
+        version=VERSION | {"description": "您看到的文档版本"},
     ),
 }
 

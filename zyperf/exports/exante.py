@@ -54,6 +54,11 @@ def layout(fiscal_year: int) -> Layout:
 
 def write_exante(book: Book, data: Exante, name: str = TABLE) -> None:
     """Writes one X-1 sheet into `book`; `data.items` are the 20 sub-items in aspect order."""
+    exante_form(data).write(book, name, landscape=False)
+
+
+def exante_form(data: Exante) -> Form:
+    """The X-1 sheet as data: what a template holds, and what an upload is compared with."""
     if len(data.items) != len(ITEM_ROWS):
         raise ValueError(f"X-1 needs {len(ITEM_ROWS)} sub-items, got {len(data.items)}")
     form = Form(WIDTHS, grid=(3, 31))
@@ -76,7 +81,7 @@ def write_exante(book: Book, data: Exante, name: str = TABLE) -> None:
     form.put("B30", data.suggested, "amount")
     form.put("G30", data.assessors, "text")
     form.put("B31", data.opinion, "text")
-    form.write(book, name, landscape=False)
+    return form
 
 
 def build_exante(data: Exante, *, export_date: dt.date, properties=None):

@@ -45,6 +45,20 @@ class Form:
         self.grid = (grid[0] - 1, grid[1] - 1)
         self.cells: dict[tuple[int, int], tuple[object, str]] = {}
         self.spans: dict[tuple[int, int], tuple[int, int]] = {}
+        self.notes: dict[str, str] = {}  # A1 → a cell note (templates mark read-only cells with one)
+
+    @property
+    def merge_refs(self) -> frozenset[str]:
+        """Every merged range, in A1 notation: the layout's and the indicator runs'."""
+        return frozenset(a1_range(r1, c1, r2, c2) for (r1, c1), (r2, c2) in self.spans.items())
+
+    @property
+    def covered(self) -> set[tuple[int, int]]:
+        """The cells inside a merge other than its top left."""
+        inside = set()
+        for (r1, c1), (r2, c2) in self.spans.items():
+            inside.update(product(range(r1, r2 + 1), range(c1, c2 + 1)))
+        return inside - self.spans.keys()
 
     def apply(self, layout: Layout, styles: dict[str, str]) -> None:
         """Merges and literals of a Layout; literals take `styles[cell]`, else the label style."""
@@ -97,6 +111,8 @@ class Form:
             blank(ws, r, c, text_format)
         for r in range(max(max(self.cells)[0], last) + 1):
             ws.set_row(r, fixed.get(r) or row_height(lines.get(r, 1)))
+        for ref, note in self.notes.items():
+            ws.write_comment(ref, note, {"x_scale": 2, "y_scale": 0.6})
         return ws
 
 

@@ -61,6 +61,11 @@ def put_fund(form: Form, row: int, fund: Fund) -> None:
 
 def write_monitoring(book: Book, data: Monitoring, name: str = TABLE) -> None:
     """Writes one M-1 sheet into `book`."""
+    monitoring_form(data).write(book, name, landscape=True)
+
+
+def monitoring_form(data: Monitoring) -> Form:
+    """The M-1 sheet as data: what a template holds, and what an upload is compared with."""
     n = len(data.indicators)
     form = Form(WIDTHS, grid=(3, 11 + n))
     form.apply(layout(n, data.fiscal_year, data.month), TITLES)
@@ -85,7 +90,7 @@ def write_monitoring(book: Book, data: Monitoring, name: str = TABLE) -> None:
         for col, likelihood in enumerate(LIKELIHOODS, start=14):
             form.put_at(i, col, TICK if likelihood == ind.likelihood else None, "center")
         form.put_at(i, 17, ind.remark, "text")
-    form.write(book, name, landscape=True)
+    return form
 
 
 def build_monitoring(data: Monitoring, *, export_date: dt.date, properties=None):

@@ -102,6 +102,11 @@ def put_evaluation(form: Form, data, footers: tuple[str, str]) -> None:
 
 def write_sichuan(book: Book, data: SelfEvaluation, name: str = TABLE) -> None:
     """Writes one S-1 sheet into `book`."""
+    sichuan_form(data).write(book, name, landscape=True)
+
+
+def sichuan_form(data: SelfEvaluation) -> Form:
+    """The S-1 sheet as data: what a template holds, and what an upload is compared with."""
     n = len(data.indicators)
     form = Form(WIDTHS, grid=(3, 18 + n))
     form.apply(layout(n, data.fiscal_year, data.report_code), TITLES)
@@ -112,7 +117,7 @@ def write_sichuan(book: Book, data: SelfEvaluation, name: str = TABLE) -> None:
     form.put("G6", data.completion, "text")
     form.put("C7", data.process_summary, "text")
     put_evaluation(form, data, ("项目负责人", data.manager))
-    form.write(book, name, landscape=True)
+    return form
 
 
 def table_name(data: SelfEvaluation) -> str:

@@ -61,6 +61,11 @@ def actual_text(ind: Indicator) -> str:
 
 def write_central(book: Book, data: SelfEvaluation, name: str = TABLE) -> None:
     """Writes one S-2 sheet into `book`."""
+    central_form(data).write(book, name, landscape=True)
+
+
+def central_form(data: SelfEvaluation) -> Form:
+    """The S-2 sheet as data: what a template holds, and what an upload is compared with."""
     n = len(data.indicators)
     form = Form(WIDTHS, grid=(3, 13 + n))
     form.apply(layout(n, data.fiscal_year), TITLES)
@@ -88,4 +93,4 @@ def write_central(book: Book, data: SelfEvaluation, name: str = TABLE) -> None:
         form.put_at(i, 8, ind.reason, "text")
     form.put(f"G{13 + n}", data.weight_total, "number")
     form.put(f"H{13 + n}", data.total_score, "score")
-    form.write(book, name, landscape=True)
+    return form

@@ -57,6 +57,11 @@ def put_indicators(form: Form, rows: Sequence[Indicator], first_row: int, weight
 
 def write_targets(book: Book, data: Targets, name: str = TABLE) -> None:
     """Writes one T-1 sheet into `book`."""
+    targets_form(data).write(book, name, landscape=False)
+
+
+def targets_form(data: Targets) -> Form:
+    """The T-1 sheet as data: what a template holds, and what an upload is compared with."""
     n = len(data.indicators)
     form = Form(WIDTHS, grid=(3, 11 + n))
     form.apply(layout(n, data.fiscal_year), TITLES)
@@ -69,7 +74,7 @@ def write_targets(book: Book, data: Targets, name: str = TABLE) -> None:
         form.put(f"E{row}", amount, "amount")
     form.put("B9", data.goal, "text")
     put_indicators(form, data.indicators, 11, data.weight_total)
-    form.write(book, name, landscape=False)
+    return form
 
 
 def build_targets(data: Targets, *, export_date: dt.date, properties=None):

@@ -281,6 +281,14 @@ def _create(kind, *, actor, unit, project, fiscal_year=None, data=None, review=N
     return document
 
 
+def require_editable(document: StageDocument, actor: User) -> None:
+    """PermissionDenied, saying why, unless the document's state lets this user edit it."""
+    if not can(actor, Action.EDIT_DOCUMENT, document):
+        if document.state == State.FINAL and document.kind == DocumentKind.PERFORMANCE_TARGETS:
+            raise PermissionDenied("绩效目标已批复锁定，不得擅自调整；如需调整请发起「绩效目标调整」")
+        raise PermissionDenied(f"文档当前状态为「{state_label(document.state)}」，您不能修改")
+
+
 def edit_document(
     document: StageDocument,
     *,
@@ -289,13 +297,9 @@ def edit_document(
     expected_version: int | None,
     today: date | None = None,
 ) -> StageDocument:
-    """Replace the document's data while its state lets this user edit. Stale version → StaleVersion,
-    locked → PermissionDenied. Writes a field-level diff to the history. `today` as for create_document.
-    Flushes."""
-    if not can(actor, Action.EDIT_DOCUMENT, document):
-        if document.state == State.FINAL and document.kind == DocumentKind.PERFORMANCE_TARGETS:
-            raise PermissionDenied("绩效目标已批复锁定，不得擅自调整；如需调整请发起「绩效目标调整」")
-        raise PermissionDenied(f"文档当前状态为「{state_label(document.state)}」，您不能修改")
+    """Replace the document's data while its state lets this user edit (require_editable). Stale version
+    → StaleVersion. Writes a field-level diff to the history. `today` as for create_document. Flushes."""
+    require_editable(document, actor)
     check_version(document, expected_version)
     data = document_data.clean(document, data, complete=False, refuse_computed=True, today=today)
     changes = audit.diff(document.data or {}, data)

@@ -17,12 +17,13 @@ def init_admin(app):
     )
     from admin.exports import ExportsView
     from admin.listviews import ListViewAdmin
-    from admin.pages import AccountView, HomeView
+    from admin.pages import AccountView
     from admin.projects import ProjectAdmin
     from admin.results import ResultsView
     from admin.rounds import AdjustmentLedgerView, RoundsView
     from admin.settings import FiscalYearAdmin, SystemSettingsView
     from admin.views import AuditAdmin, UnitAdmin, UserAdmin
+    from admin.workbench import HomeView
     from zyperf.models import AuditEntry, FiscalYear, IndicatorCategory, ListView, Project, Unit, User
 
     admin_site = Admin(

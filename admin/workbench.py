@@ -8,7 +8,7 @@ from flask_admin import expose
 from sqlalchemy import select
 
 from admin.base import SecureIndexView, actor
-from admin.documents import request_worklist_count
+from admin.worklists import request_worklist_count
 from zyperf import boundary, charts
 from zyperf.extensions import db
 from zyperf.models import KIND_LABELS, FiscalYear, Role

@@ -183,7 +183,9 @@ def statements_of(client, paths) -> list[str]:
 
 JSON_COLUMNS = [c.name for c in StageDocument.__table__.columns if isinstance(c.type, JSON)]
 # A key read out of the data in SQL (SQLite's JSON_EXTRACT, PostgreSQL's ->), not the whole column.
-EXTRACTION = re.compile(r"JSON_EXTRACT\(stage_documents\.data, [^)]*\)|stage_documents\.data -> ", re.IGNORECASE)
+EXTRACTION = re.compile(
+    r"JSON_EXTRACT\(stage_documents\.data, [^)]*\)|stage_documents\.data -> ", re.IGNORECASE
+)
 
 
 def test_lists_never_load_a_documents_json_columns(client_for, bureau):

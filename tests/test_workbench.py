@@ -157,5 +157,7 @@ def test_project_stages_link_each_document(client_for, bureau):
     db.session.commit()
     html = client_for(bureau["guihua"]).get("/admin/").get_data(as_text=True)
     table = html[html.index('id="unit-projects"') :]
-    assert f'href="/documents/{document.id}"' in table and f'href="/projects/details/?id={project.id}"' in table
+    assert (
+        f'href="/documents/{document.id}"' in table and f'href="/projects/details/?id={project.id}"' in table
+    )
     assert db.session.get(StageDocument, document.id).state == "draft"

@@ -176,6 +176,19 @@ def can_edit_project(user: User, project: Project | None = None) -> bool:
     return not project_has_submissions(project)
 
 
+def editable_project_ids(user: User, projects) -> set[int]:
+    """can_edit_project for a page of projects at once (one query): the edit icons a list shows."""
+    mine = [p.id for p in projects if user.has_role(Role.STAFF) and is_own_unit(user, p.unit_id)]
+    if not mine:
+        return set()
+    submitted = db.session.scalars(
+        select(StageDocument.project_id)
+        .where(StageDocument.project_id.in_(mine), StageDocument.submitted_at.is_not(None))
+        .distinct()
+    )
+    return set(mine) - set(submitted)
+
+
 def can_view_document(user: User, document: StageDocument | None = None) -> bool:
     if document is None:
         return user.has_role(*BUSINESS_ROLES)

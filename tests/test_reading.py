@@ -64,3 +64,13 @@ def test_workflow_diagrams_scale_to_their_container(client_for, bureau):
     css = client_for(bureau["admin"]).get("/static/css/zyperf.css")
     assert ".workflow-diagram svg { max-width: 100%" in css.get_data(as_text=True)
     css.close()
+
+
+def test_the_indicator_table_says_the_weight_total_it_needs(client_for, bureau):
+    project = db.session.scalar(select(Project).where(Project.name == "中心城区控制性详细规划修编"))
+    document = documents.create_document("performance_targets", actor=bureau["guihua"], project=project)
+    db.session.commit()
+    html = client_for(bureau["guihua"]).get(f"/documents/{document.id}/edit").get_data(as_text=True)
+    assert re.search(
+        r'data-weight-total="[^"]+" data-weight-expected="90">0</span>（应为 90，送审时须相等）', html
+    )

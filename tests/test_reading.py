@@ -74,3 +74,11 @@ def test_the_indicator_table_says_the_weight_total_it_needs(client_for, bureau):
     assert re.search(
         r'data-weight-total="[^"]+" data-weight-expected="90">0</span>（应为 90，送审时须相等）', html
     )
+
+
+def test_the_document_list_links_each_project(client_for, bureau):
+    project = db.session.scalar(select(Project).where(Project.name == "中心城区控制性详细规划修编"))
+    documents.create_document("performance_targets", actor=bureau["guihua"], project=project)
+    db.session.commit()
+    html = client_for(bureau["guihua"]).get("/documents/").get_data(as_text=True)
+    assert f'<a href="/projects/details/?id={project.id}">中心城区控制性详细规划修编</a>' in html

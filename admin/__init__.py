@@ -8,21 +8,17 @@ from flask_admin.theme import Bootstrap4Theme
 
 def init_admin(app):
     from admin.definitions import FormDesignerView, IndicatorCategoryAdmin
-    from admin.documents import (
-        DocumentsView,
-        OutstandingView,
-        WorkflowDiagramView,
-        WorklistView,
-        worklist_badge,
-    )
+    from admin.documents import DocumentsView, WorkflowDiagramView
     from admin.exports import ExportsView
     from admin.listviews import ListViewAdmin
-    from admin.pages import AccountView, HomeView
+    from admin.pages import AccountView
     from admin.projects import ProjectAdmin
     from admin.results import ResultsView
     from admin.rounds import AdjustmentLedgerView, RoundsView
     from admin.settings import FiscalYearAdmin, SystemSettingsView
     from admin.views import AuditAdmin, UnitAdmin, UserAdmin
+    from admin.workbench import HomeView
+    from admin.worklists import OutstandingView, WorklistView, worklist_badge
     from zyperf.models import AuditEntry, FiscalYear, IndicatorCategory, ListView, Project, Unit, User
 
     admin_site = Admin(

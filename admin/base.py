@@ -1,8 +1,11 @@
 """Safe bases for every Flask-Admin view: permission by named Action, CSRF, no deletes, scoped rows."""
 
+from datetime import datetime
+
 from flask import flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model import typefmt
 from flask_admin.model.filters import BaseIntFilter, BaseIntListFilter
 from flask_login import current_user
 from flask_wtf.form import _Auto
@@ -12,6 +15,7 @@ from forms.base import AppForm
 from zyperf.boundary import MAX_PAGE, integer, record_id, text_problem
 from zyperf.errors import BadRequest, NotFound, PermissionDenied
 from zyperf.extensions import db
+from zyperf.formatting import local_time
 from zyperf.permissions import Action, can, scope_filter
 
 
@@ -77,10 +81,17 @@ class AdminForm(AppForm):
         return valid
 
 
+# Every timestamp a list or detail page shows, in Beijing time to the minute (stored as naive UTC).
+TYPE_FORMATTERS = typefmt.BASE_FORMATTERS | {datetime: lambda view, value, name: local_time(value)}
+DETAIL_TYPE_FORMATTERS = typefmt.DETAIL_FORMATTERS | {datetime: lambda view, value, name: local_time(value)}
+
+
 class SecureModelView(GuardedView, ModelView):
     """Configuration CRUD for admins. Never deletes; audit is written by the services it calls."""
 
     form_base_class = AdminForm
+    column_type_formatters = TYPE_FORMATTERS
+    column_type_formatters_detail = DETAIL_TYPE_FORMATTERS
     can_delete = False
     can_set_page_size = True
     page_size = 50

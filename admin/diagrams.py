@@ -76,5 +76,14 @@ def workflow_svg(workflow: Workflow) -> Markup:
         'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6c757d"/></marker></defs>'
     )
     return Markup(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" role="img" aria-label="{}">{}{}</svg>'
-    ).format(width, LOW + BOX_H + 20, escape(workflow.kind.label), defs, Markup("").join(parts))
+        '<svg xmlns="http://www.w3.org/2000/svg" width="{}" height="{}" viewBox="0 0 {} {}" role="img"'
+        ' aria-label="{}">{}{}</svg>'
+    ).format(
+        width,
+        LOW + BOX_H + 20,
+        width,
+        LOW + BOX_H + 20,
+        escape(workflow.kind.label),
+        defs,
+        Markup("").join(parts),
+    )

@@ -4,9 +4,8 @@ bulk approval; 我的待办; finance's 催办 overview; the workflow diagrams fo
 import io
 from datetime import datetime
 
-from flask import flash, g, jsonify, redirect, request, send_file, url_for
+from flask import flash, jsonify, redirect, request, send_file, url_for
 from flask_admin import expose
-from flask_login import current_user
 from sqlalchemy import select
 
 from admin.base import SecureBaseView, actor
@@ -25,7 +24,7 @@ from zyperf.services import document_data, exports, handling, imports, listviews
 from zyperf.services import documents as document_service
 from zyperf.services import projects as project_service
 from zyperf.services.guards import REVIEW_CONCLUSIONS
-from zyperf.services.worklist import due_date, outstanding_by_unit, worklist_count, worklist_page
+from zyperf.services.worklist import due_date
 from zyperf.transitions import (
     ACTION_LABELS,
     GUARD_LABELS,
@@ -327,27 +326,6 @@ def _store(user, document, key: str, upload) -> dict:
     )
 
 
-class WorklistView(SecureBaseView):
-    required_action = Action.VIEW_DOCUMENT
-
-    @expose("/")
-    def index(self):
-        page = worklist_page(
-            actor(), page=request.args.get("page", 1, type=int), clamp=True, total=request_worklist_count()
-        )
-        return self.render("admin/documents/worklist.html", page=page, state_label=state_label)
-
-
-class OutstandingView(SecureBaseView):
-    required_action = Action.VIEW_OUTSTANDING
-
-    @expose("/")
-    def index(self):
-        return self.render(
-            "admin/documents/outstanding.html", rows=outstanding_by_unit(actor()), state_label=state_label
-        )
-
-
 class WorkflowDiagramView(SecureBaseView):
     """Each kind's workflow drawn from the same table the service runs, so it cannot drift."""
 
@@ -367,18 +345,3 @@ class WorkflowDiagramView(SecureBaseView):
             workflow_svg=workflow_svg,
             guard_labels=GUARD_LABELS,
         )
-
-
-def request_worklist_count() -> int:
-    """How many documents wait for the current user, counted once per request (one COUNT query): the
-    menu badge, the home page and 我的待办 all show it, often on the same page."""
-    if "worklist_count" not in g:
-        g.worklist_count = worklist_count(current_user._get_current_object())
-    return g.worklist_count
-
-
-def worklist_badge() -> int | None:
-    """The count shown next to 我的待办 in the menu."""
-    if not current_user.is_authenticated or not can(current_user, Action.VIEW_DOCUMENT):
-        return None
-    return request_worklist_count()

@@ -1,55 +1,16 @@
-"""Pages inside the menu shell that are not CRUD: the home page and one's own account."""
+"""One's own account (the home page, 工作台, is admin.workbench)."""
 
 from flask import flash, redirect, url_for
 from flask_admin import expose
 from flask_login import login_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from admin.base import SecureBaseView, SecureIndexView, actor
-from admin.documents import request_worklist_count
+from admin.base import SecureBaseView, actor
 from forms.auth import ChangePasswordForm, TokenForm
 from zyperf.errors import NotFound, ValidationFailed
 from zyperf.extensions import db
-from zyperf.models import ApiToken, FiscalYear, Project, Unit
-from zyperf.permissions import Action, can, scoped
-from zyperf.services import accounts, handling
-from zyperf.services.worklist import worklist_page
-from zyperf.transitions import state_label
-
-HOME_WORK_ITEMS = 8  # the oldest few; 我的待办 has them all
-
-
-class HomeView(SecureIndexView):
-    @expose("/")
-    def index(self):
-        user = actor()
-        # Counted by (year, unit) on the projects table alone (its (fiscal_year_id, unit_id, id) index
-        # covers it); the few groups then get their names.
-        per_group = (
-            scoped(select(Project), user)
-            .with_only_columns(Project.fiscal_year_id, Project.unit_id, func.count().label("n"))
-            .group_by(Project.fiscal_year_id, Project.unit_id)
-            .subquery()
-        )
-        counts = db.session.execute(
-            select(FiscalYear.year, Unit.name, per_group.c.n)
-            .join(FiscalYear, FiscalYear.id == per_group.c.fiscal_year_id)
-            .join(Unit, Unit.id == per_group.c.unit_id)
-            .order_by(FiscalYear.year.desc(), Unit.sort_order, Unit.id)
-        ).all()
-        business = can(user, Action.VIEW_DOCUMENT)
-        return self.render(
-            "admin/home.html",
-            user=user,
-            project_counts=counts,
-            can_view_projects=can(user, Action.VIEW_PROJECT),
-            work=worklist_page(user, per_page=HOME_WORK_ITEMS, total=request_worklist_count())
-            if business
-            else None,
-            business=business,
-            state_label=state_label,
-            instructions=handling.awaiting(user) if can(user, Action.ACKNOWLEDGE_HANDLING) else [],
-        )
+from zyperf.models import ApiToken
+from zyperf.services import accounts
 
 
 class AccountView(SecureBaseView):

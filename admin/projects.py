@@ -1,9 +1,10 @@
 """Projects: every role sees its scope; staff create and edit their own unit's projects through the service."""
 
-from flask import flash, send_file
+from flask import flash, send_file, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.fields import QuerySelectField
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, DecimalField, StringField
@@ -16,7 +17,7 @@ from zyperf.errors import ValidationFailed
 from zyperf.extensions import db
 from zyperf.formatting import local_time
 from zyperf.models import KIND_LABELS, DocumentKind, FiscalYear, Project, StageDocument
-from zyperf.permissions import Action, can, get_visible_or_404, require, scoped
+from zyperf.permissions import Action, can, editable_project_ids, get_visible_or_404, require, scoped
 from zyperf.services import adjustments, exports, handling, library, standing
 from zyperf.services import archive as archive_service
 from zyperf.services import projects as project_service
@@ -110,16 +111,24 @@ class ProjectAdmin(ScopedModelView):
         "created_at": lambda v, c, m, n: local_time(m.created_at),
         "in_library_at": lambda v, c, m, n: local_time(m.in_library_at) if m.in_library_at else "未入库",
         "created_by": lambda v, c, m, n: m.created_by.display_name if m.created_by else "（初始数据）",
+        "name": lambda v, c, m, n: Markup('<a href="{}">{}</a>').format(
+            url_for("projects.details_view", id=m.id), m.name
+        ),
     }
+    column_formatters_detail = {k: f for k, f in column_formatters.items() if k != "name"}
     column_searchable_list = ("name", "code")
     column_filters = ("fiscal_year.year", "unit.name", *FLAG_FIELDS)
     column_default_sort = [("fiscal_year_id", True), ("unit_id", False), ("id", False)]
 
     details_template = "admin/projects/details.html"
 
+    list_template = "admin/projects/list.html"
+
     def render(self, template, **kwargs):
         if template == self.details_template and "model" in kwargs:
             kwargs.update(self._stage_context(kwargs["model"]))
+        if template == self.list_template:
+            kwargs["editable_ids"] = editable_project_ids(actor(), kwargs.get("data") or [])
         return super().render(template, **kwargs)
 
     def _stage_context(self, project) -> dict:
@@ -141,6 +150,7 @@ class ProjectAdmin(ScopedModelView):
         previous = adjustments.previous_year_project(project)
         return {
             "stage_documents": documents,
+            "may_edit": can(user, Action.EDIT_PROJECT, project),
             "tables": exports.TABLE_OF if can(user, Action.EXPORT) else {},
             "stage_kinds": kinds,
             "creatable": creatable,

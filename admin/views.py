@@ -7,6 +7,7 @@ from sqlalchemy import inspect, select
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from admin.audit_labels import action_text, object_text, summary_text
 from admin.base import AdminForm, ScopedModelView, SecureModelView, actor
 from forms.fields import CheckboxesField
 from zyperf.errors import ValidationFailed
@@ -209,6 +210,11 @@ class AuditAdmin(ScopedModelView):
         "changes": "变更",
     }
     column_default_sort = ("id", True)
-    column_formatters = {"at": lambda v, c, m, n: local_time(m.at)}
+    column_formatters = {
+        "at": lambda v, c, m, n: local_time(m.at),
+        "action": lambda v, c, m, n: action_text(m.action),
+        "object_type": lambda v, c, m, n: object_text(m.object_type),
+        "summary": lambda v, c, m, n: summary_text(m.summary),
+    }
     column_searchable_list = ("action", "summary")
     column_filters = ("action", "object_type")

@@ -147,10 +147,11 @@ class IndicatorTableField(_TableField):
             Markup("")
             if carried
             else Markup(
-                '<div class="small text-muted mt-1">权重合计 <span data-weight-total="{}">{}</span>'
-                "（应为 {}）</div>"
+                '<div class="small text-muted mt-1">权重合计 <span class="weight-total" data-weight-total="{}"'
+                ' data-weight-expected="{}">{}</span>（应为 {}，送审时须相等）</div>'
             ).format(
                 self.id,
+                self.spec.get("weight_total", 90),
                 figures.fmt_number(indicators.weight_total([r for r in rows if r.get("weight")])),
                 self.spec.get("weight_total", 90),
             )

@@ -42,8 +42,8 @@ def test_admins_see_configuration_and_account_events_only(client_for, bureau):
     doc = business_and_configuration_events(bureau)
     admin = client_for(bureau["admin"])
     html = admin.get("/admin/admin_audit/").get_data(as_text=True)  # newest first
-    assert "user.set_roles" in html and "token.create" in html
-    for business in ("document.", "project.", SECRET_COMMENT, SECRET_PROJECT):
+    assert "用户：设置角色" in html and "API 令牌：新建" in html  # user.set_roles, token.create
+    for business in ("document.", "project.", "文档：", "项目：", SECRET_COMMENT, SECRET_PROJECT):
         assert business not in html, business
     # Not by search, filter or id either.
     assert "document." not in admin.get("/admin/admin_audit/?search=document").get_data(as_text=True)

@@ -168,24 +168,47 @@ def test_the_document_list_pages_in_its_index_order(client_for, bureau):
     assert seen == sorted(seen, reverse=True) and len(seen) == len(set(seen)) == total
 
 
-def test_lists_never_load_a_documents_json_columns(client_for, bureau):
-    """data, the settings snapshot and the review are the document page's; no list loads them."""
-    grow(4)
-    client = client_for(bureau["finance"])
-    json_columns = [c.name for c in StageDocument.__table__.columns if isinstance(c.type, JSON)]
-    assert "data" in json_columns
+def statements_of(client, paths) -> list[str]:
     statements = []
     listener = lambda conn, cursor, statement, *args: statements.append(statement)
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        for path in ("/documents/", "/worklist/", "/admin/", "/api/v1/documents", "/api/v1/worklist"):
+        for path in paths:
             db.session.expire_all()
-            client.get(path)
+            assert client.get(path).status_code == 200, path
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    reading = [s for s in statements if "FROM stage_documents" in s]
+    return [s for s in statements if "FROM stage_documents" in s]
+
+
+JSON_COLUMNS = [c.name for c in StageDocument.__table__.columns if isinstance(c.type, JSON)]
+# A key read out of the data in SQL (SQLite's JSON_EXTRACT, PostgreSQL's ->), not the whole column.
+EXTRACTION = re.compile(
+    r"JSON_EXTRACT\(stage_documents\.data, [^)]*\)|stage_documents\.data -> ", re.IGNORECASE
+)
+
+
+def test_lists_never_load_a_documents_json_columns(client_for, bureau):
+    """data, the settings snapshot and the review are the document page's; no list loads them."""
+    grow(4)
+    assert "data" in JSON_COLUMNS
+    paths = ("/documents/", "/worklist/", "/api/v1/documents", "/api/v1/worklist")
+    reading = statements_of(client_for(bureau["finance"]), paths)
+    # A unit's 工作台 (its worklist, its projects by stage); finance's is the next test's.
+    reading += statements_of(client_for(bureau["guihua"]), ("/admin/?year=2099",))
     assert reading
-    assert not [s for s in reading for c in json_columns if f"stage_documents.{c}" in s]
+    assert not [s for s in reading for c in JSON_COLUMNS if f"stage_documents.{c}" in s]
+
+
+def test_the_workbench_chart_reads_only_what_it_draws(client_for, bureau):
+    """Finance's 工作台 computes each monitoring's 执行率 from its fund table, read out of the data in
+    SQL: never the indicator tables of a whole year. (The grades of the last evaluation come from the
+    final self-evaluations' own figures, as the results ledger computes them.)"""
+    grow(4)
+    reading = statements_of(client_for(bureau["finance"]), ("/admin/?year=2099",))
+    monitoring = [s for s in reading if "JSON_EXTRACT" in s.upper() or "stage_documents.data ->" in s]
+    assert monitoring
+    assert not [s for s in monitoring if "stage_documents.data" in EXTRACTION.sub("", s)]
 
 
 def test_a_documents_history_costs_the_same_however_many_people_acted(client_for, bureau):

@@ -12,7 +12,7 @@ from zyperf.models import User
 from zyperf.services.accounts import user_for_token
 
 # Endpoints anyone may reach. Everything else needs a logged-in user (tests enumerate the URL map).
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "health.healthz", "static", "admin.static"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "health.healthz", "health.favicon", "static", "admin.static"})
 
 
 def is_public(endpoint: str | None) -> bool:

@@ -1,6 +1,7 @@
 """Domain errors, and the one place that maps them (and HTTP errors) to Chinese pages or JSON."""
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
+from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -87,7 +88,19 @@ def error_response(status: int, code: str, message: str, fields=None, cells=None
         if cells is not None:
             body["cells"] = [cell.json() for cell in cells]
         return jsonify({"error": body}), status
-    return render_template("errors/error.html", status=status, message=message, fields=fields), status
+    return render_error_page(status=status, message=message, fields=fields), status
+
+
+def render_error_page(**context) -> str:
+    """The error page: inside the menu shell for a logged-in user, so no page is a dead end; alone
+    (login's plain layout) for others, and whenever the shell itself cannot be drawn."""
+    admins = current_app.extensions.get("admin") or []
+    if admins and getattr(current_user, "is_authenticated", False) and not request.path.startswith("/static"):
+        try:
+            return admins[0].index_view.render("errors/error.html", in_shell=True, **context)
+        except Exception:  # the shell reads the database (menu badge): when that fails, the plain page
+            current_app.logger.warning("error page drawn without the menu", exc_info=True)
+    return render_template("errors/error.html", in_shell=False, **context)
 
 
 def register_error_handlers(app):

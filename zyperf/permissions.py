@@ -46,6 +46,7 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     VIEW_RESULTS = "view_results"
     DECIDE_RESULTS = "decide_results"
+    SEND_REMINDER = "send_reminder"
 
 
 BUSINESS_ROLES = frozenset(Role) - {Role.ADMIN}
@@ -175,6 +176,19 @@ def can_edit_project(user: User, project: Project | None = None) -> bool:
     return not project_has_submissions(project)
 
 
+def editable_project_ids(user: User, projects) -> set[int]:
+    """can_edit_project for a page of projects at once (one query): the edit icons a list shows."""
+    mine = [p.id for p in projects if user.has_role(Role.STAFF) and is_own_unit(user, p.unit_id)]
+    if not mine:
+        return set()
+    submitted = db.session.scalars(
+        select(StageDocument.project_id)
+        .where(StageDocument.project_id.in_(mine), StageDocument.submitted_at.is_not(None))
+        .distinct()
+    )
+    return set(mine) - set(submitted)
+
+
 def can_view_document(user: User, document: StageDocument | None = None) -> bool:
     if document is None:
         return user.has_role(*BUSINESS_ROLES)
@@ -228,6 +242,11 @@ def can_view_outstanding(user: User, obj=None) -> bool:
 def can_designate_key_monitoring(user: User, project: Project | None = None) -> bool:
     """重点监控 is the city finance bureau's designation; finance records it, for any unit."""
     return user.has_role(Role.FINANCE) and (project is None or in_scope(user, project.unit_id))
+
+
+def can_send_reminder(user: User, unit: Unit | None = None) -> bool:
+    """Finance reminds a unit of its outstanding work (催办), from the overview it alone acts on."""
+    return user.has_role(Role.FINANCE)
 
 
 def can_view_results(user: User, obj=None) -> bool:
@@ -291,6 +310,7 @@ RULES: dict[Action, Callable[..., bool]] = {
     Action.VIEW_AUDIT: can_view_audit,
     Action.VIEW_RESULTS: can_view_results,
     Action.DECIDE_RESULTS: can_decide_results,
+    Action.SEND_REMINDER: can_send_reminder,
 }
 
 DENIAL_MESSAGES = {
@@ -301,6 +321,7 @@ DENIAL_MESSAGES = {
     Action.CREATE_DOCUMENT: "只有本科室（单位）经办人可以新建本单位项目的阶段文档（部门整体支出的目标、评价和整改报告由财务科新建）",
     Action.VIEW_RESULTS: "评价结果应用台账只对业务人员开放",
     Action.DECIDE_RESULTS: "评价结果应用决定由财务科记录",
+    Action.SEND_REMINDER: "催办提醒由财务科发送",
     Action.VIEW_ROUNDS: "监控与自评任务由财务科、局主要领导查看",
     Action.OPEN_ROUND: "只有财务科可以下发绩效监控、绩效自评任务",
     Action.DECIDE_HANDLING: "处置措施由财务科决定",

@@ -12,7 +12,14 @@
         var v = parseFloat(input.value);
         if (!isNaN(v)) { total += v; }
       });
-      out.textContent = Math.round(total * 100) / 100;
+      total = Math.round(total * 100) / 100;
+      out.textContent = total;
+      // Against the total the form requires (送审 is refused otherwise): green when equal, red when not.
+      var expected = parseFloat(out.getAttribute("data-weight-expected"));
+      if (!isNaN(expected)) {
+        out.classList.toggle("is-ok", total === expected);
+        out.classList.toggle("is-off", total !== expected);
+      }
     });
   }
 
@@ -61,6 +68,7 @@
     var form = document.getElementById("stage-form");
     if (!form) { return; }
     var timer = null;
+    weightTotals(form);
     form.addEventListener("input", function () {
       weightTotals(form);
       clearTimeout(timer);

@@ -31,6 +31,7 @@ from zyperf.models.documents import (
 from zyperf.models.listviews import ListView
 from zyperf.models.projects import FiscalYear, Project
 from zyperf.models.rectification import RectificationProblem
+from zyperf.models.reminders import Reminder
 from zyperf.models.results import ResultDecision
 from zyperf.models.rounds import MEASURE_LABELS, ROUND_STAGES, HandlingDecision, Measure, Round
 from zyperf.models.settings import SystemConfig
@@ -60,6 +61,7 @@ __all__ = [
     "Project",
     "PublishedDefinitionImmutable",
     "RectificationProblem",
+    "Reminder",
     "ResultDecision",
     "Role",
     "RoleGrant",

@@ -79,7 +79,7 @@ class ListConfig:
     columns: list[str] = field(
         default_factory=lambda: ["id", "year", "unit", "project", "kind", "state", "updated_at"]
     )
-    filters: list[str] = field(default_factory=lambda: ["kind", "state", "year"])
+    filters: list[str] = field(default_factory=lambda: ["kind", "state", "year", "unit"])
     search_fields: list[str] = field(default_factory=lambda: ["project", "project_code"])
     default_sort: str = "-updated_at"
     page_size: int = 50

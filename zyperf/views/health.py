@@ -1,6 +1,7 @@
-"""/healthz: is the app up and can it reach its database."""
+"""/healthz: is the app up and can it reach its database; and /favicon.ico, which browsers ask for
+whatever the page links."""
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, send_from_directory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -18,3 +19,8 @@ def healthz():
         db.session.rollback()
         return jsonify({"status": "error", "db": "unreachable"}), 503
     return jsonify({"status": "ok", "db": "ok"})
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon")

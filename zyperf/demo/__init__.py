@@ -45,6 +45,11 @@ def tell(go) -> Story:
     return story
 
 
+def today():
+    """The demo's today (seed/demo.toml): the date the demo is served on (ZYPERF_TODAY)."""
+    return load_plan()["today"]
+
+
 def seed(password: str = DEMO_PASSWORD) -> dict:
     """The demo bureau, and its story unless the database already holds documents. Flushes; the
     caller commits."""

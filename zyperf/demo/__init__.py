@@ -37,9 +37,9 @@ CHAPTERS = (
 
 def tell(go) -> Story:
     """The whole story, chapter by chapter, the clock moved by `go`. Flushes."""
-    cast, principal, people = cast_of_bureau()
+    cast, principal = cast_of_bureau()
     years = {fy.year: fy for fy in db.session.scalars(select(FiscalYear))}
-    story = Story(go, load_plan(), people, cast, principal, years, random.Random("zyperf-demo"))  # noqa: S311
+    story = Story(go, load_plan(), cast, principal, years, random.Random("zyperf-demo"))  # noqa: S311
     for chapter in CHAPTERS:
         chapter(story)
     return story

@@ -210,7 +210,3 @@ def rectification(problems: list[dict], summary: str) -> dict:
 def person_of(user: User) -> str:
     """The name part of a display name ("规划科 陈晓" → 陈晓)."""
     return user.display_name.split()[-1]
-
-
-def unit_short(project: Project) -> str:
-    return project.unit.name

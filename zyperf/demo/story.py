@@ -7,7 +7,7 @@ import random
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -48,7 +48,6 @@ def load_plan() -> dict:
 class Story:
     go: Callable[[datetime], None]  # clock.travelling()'s: put the clock on a moment (Beijing time)
     plan: dict
-    people: dict[str, User]
     cast: Cast
     principal: User
     years: dict[int, FiscalYear]
@@ -68,10 +67,6 @@ class Story:
             moment = self.moment + timedelta(minutes=3 + self.rng.randrange(20))  # later the same day
         self.moment = moment
         self.go(moment)
-
-    @property
-    def today(self) -> date:
-        return self.plan["today"]
 
     # --- People ----------------------------------------------------------------------------------
 
@@ -204,10 +199,11 @@ class Story:
         return self.act(document, actor, "return", comment)
 
 
-def cast_of_bureau() -> tuple[Cast, User, dict[str, User]]:
-    """Staff, head and division leader of every unit with projects, finance, and the principal."""
+def cast_of_bureau() -> tuple[Cast, User]:
+    """Staff, head and division leader of every unit with projects, and finance (zyperf.volume's
+    cast: the demo's people); and the principal."""
     units = list(db.session.scalars(select(Unit).where(Unit.is_finance.is_(False)).order_by(Unit.sort_order)))
-    cast = volume_cast(units)
-    people = {u.username: u for u in db.session.scalars(select(User))}
-    principal = next(u for u in people.values() if u.has_role(Role.PRINCIPAL))
-    return cast, principal, people
+    principal = next(
+        u for u in db.session.scalars(select(User).order_by(User.id)) if u.has_role(Role.PRINCIPAL)
+    )
+    return volume_cast(units), principal

@@ -142,7 +142,13 @@ def _restore_postgres(name: str, seed) -> None:
     if rows is None:
         seed()
         db.session.commit()
-        _pg_rows[name] = {t.name: [dict(r._mapping) for r in db.session.execute(t.select())] for t in tables}
+        # In key order: a row that refers to another of its table (a document's parent) comes after it.
+        _pg_rows[name] = {
+            t.name: [
+                dict(r._mapping) for r in db.session.execute(t.select().order_by(*t.primary_key.columns))
+            ]
+            for t in tables
+        }
         return
     for table in tables:
         if found := rows[table.name]:

@@ -2,14 +2,13 @@
 each round's progress by unit, see every monitored project's class and decide its handling; and the
 budget-adjustment ledger per unit and project."""
 
-from datetime import date
-
 from flask import flash, redirect, request, url_for
 from flask_admin import expose
 from sqlalchemy import select
 
 from admin.base import SecureBaseView, actor
 from forms.rounds import HandlingForm, OpenRoundForm
+from zyperf import clock
 from zyperf.errors import DomainError, NotFound
 from zyperf.extensions import db
 from zyperf.models import MEASURE_LABELS, ROUND_STAGES, FiscalYear, StageDocument, Unit
@@ -64,7 +63,7 @@ class RoundsView(SecureBaseView):
             state_labels=STATE_LABELS,
             state_label=state_label,
             handling_form=HandlingForm(formdata=None),
-            year_over=date.today().year > fiscal_year.year,
+            year_over=clock.today().year > fiscal_year.year,
             refusal=refusal,
         )
         return page, refusal.status if refusal else 200

@@ -12,10 +12,11 @@ from sqlalchemy import func, select, text
 from werkzeug.serving import make_server
 
 from zyperf import create_app
+from zyperf import demo as demo_year
 from zyperf.config import TestConfig
 from zyperf.extensions import db
 from zyperf.models import User
-from zyperf.seeding import DEMO_PASSWORD
+from zyperf.seeding import DEMO_PASSWORD, seed_demo
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 _pg_schema_ready = False
@@ -76,8 +77,6 @@ def sqlite_templates(tmp_path_factory):
     Each test copies one (a file copy costs far less than creating and seeding)."""
     if PG_URL:
         return None
-    from zyperf.seeding import seed_demo
-
     folder = tmp_path_factory.mktemp("templates")
     empty, seeded = folder / "empty.sqlite", folder / "seeded.sqlite"
     app = make_app(f"sqlite:///{empty}")
@@ -130,39 +129,75 @@ def other_app(database_url):
             db.engine.dispose()
 
 
-_pg_bureau_rows: dict[str, list[dict]] | None = None
+# Per snapshot name ("bureau", "demo"): every table's rows once seeded, to be put back for each test.
+_pg_rows: dict[str, dict[str, list[dict]]] = {}
 
 
-def _seed_postgres_bureau() -> None:
-    """Seed the bureau through the services once per run, keep its rows, and put them back for every
-    later test (a bulk INSERT costs far less than seeding again; PostgreSQL's counterpart of the
-    SQLite template file)."""
-    global _pg_bureau_rows
+def _restore_postgres(name: str, seed) -> None:
+    """Seed through the services once per run (`seed`), keep the rows, and put them back for every
+    later test that asks for the same snapshot (a bulk INSERT costs far less than seeding again;
+    PostgreSQL's counterpart of the SQLite template files)."""
     tables = db.metadata.sorted_tables
-    if _pg_bureau_rows is None:
-        from zyperf.seeding import seed_demo
-
-        seed_demo()
+    rows = _pg_rows.get(name)
+    if rows is None:
+        seed()
         db.session.commit()
-        _pg_bureau_rows = {t.name: [dict(r._mapping) for r in db.session.execute(t.select())] for t in tables}
+        # In key order: a row that refers to another of its table (a document's parent) comes after it.
+        _pg_rows[name] = {
+            t.name: [
+                dict(r._mapping) for r in db.session.execute(t.select().order_by(*t.primary_key.columns))
+            ]
+            for t in tables
+        }
         return
     for table in tables:
-        if rows := _pg_bureau_rows[table.name]:
-            db.session.execute(table.insert(), rows)
-    restart_ids(_pg_bureau_rows)
+        if found := rows[table.name]:
+            db.session.execute(table.insert(), found)
+    restart_ids(rows)
     db.session.commit()
+
+
+def _swap_sqlite(database_url: str, template) -> None:
+    """Put a template file in place of the test's database: nothing has been written yet, so nothing is lost."""
+    db.session.remove()
+    db.engine.dispose()
+    shutil.copy(template, database_url.removeprefix("sqlite:///"))
 
 
 @pytest.fixture
 def bureau(app, database_url, sqlite_templates):
     """The demo bureau (units, users, years, projects, published forms), committed."""
     if PG_URL:
-        _seed_postgres_bureau()
+        _restore_postgres("bureau", seed_demo)
     else:
-        # Swap in the seeded copy: nothing has been written yet, so nothing is lost.
+        _swap_sqlite(database_url, sqlite_templates["seeded"])
+    return {u.username: u for u in db.session.scalars(select(User))}
+
+
+@pytest.fixture(scope="session")
+def demo_template(sqlite_templates, tmp_path_factory):
+    """The SQLite file of the lived-in demo (`flask seed demo`: the bureau and its story), made once."""
+    if PG_URL:
+        return None
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    shutil.copy(sqlite_templates["empty"], path)
+    app = make_app(f"sqlite:///{path}")
+    with app.app_context():
+        demo_year.seed()
+        db.session.commit()
         db.session.remove()
         db.engine.dispose()
-        shutil.copy(sqlite_templates["seeded"], database_url.removeprefix("sqlite:///"))
+    return path
+
+
+@pytest.fixture
+def demo(app, database_url, demo_template):
+    """The lived-in demo, committed, the app living on the demo's today (ZYPERF_TODAY, 2026-09-20)."""
+    if PG_URL:
+        _restore_postgres("demo", demo_year.seed)
+    else:
+        _swap_sqlite(database_url, demo_template)
+    app.config["ZYPERF_TODAY"] = demo_year.today()
     return {u.username: u for u in db.session.scalars(select(User))}
 
 

@@ -12,10 +12,11 @@ def test_seed_demo_creates_schema_and_is_idempotent(tmp_path):
     runner = app.test_cli_runner()
     first = runner.invoke(args=["seed", "demo"])
     assert first.exit_code == 0, first.output
-    assert "新建用户 8 个" in first.output
+    assert "新建用户 24 个" in first.output and "演示业务已办理" in first.output
+    assert "ZYPERF_TODAY=2026-09-20" in first.output
     second = runner.invoke(args=["seed", "demo"])
     assert second.exit_code == 0
-    assert "新建用户 0 个，新建项目 0 个" in second.output
+    assert "新建用户 0 个，新建项目 0 个" in second.output and "演示业务" not in second.output
     with app.app_context():
         names = set(db.session.scalars(select(Unit.name)))
         assert {

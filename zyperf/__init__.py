@@ -4,6 +4,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from zyperf.clock import parse_today
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -23,6 +25,7 @@ def create_app(config: dict | type | None = None) -> Flask:
     elif config:
         app.config.update(config)
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", None)
+    app.config["ZYPERF_TODAY"] = parse_today(app.config.get("ZYPERF_TODAY"))
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.instance_path)

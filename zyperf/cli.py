@@ -75,19 +75,27 @@ def register_commands(app):
     @click.option("--password", default=None, help="演示账户的密码（默认 zyperf-demo）")
     @click.option("--if-empty", is_flag=True, help="数据库中已有用户时不做任何事")
     def seed_demo_command(password, if_empty):
-        """创建数据库结构（如需要）并载入演示局：科室、用户、年度和项目。可重复执行。"""
-        from zyperf.seeding import DEMO_PASSWORD, seed_demo
+        """创建数据库结构（如需要）并载入演示局：科室、用户、年度和项目，以及演示年度的业务：2025 年度已全部办结，
+        2026 年度进行到 9 月绩效监控（均经由业务服务、由相应人员办理）。可重复执行。"""
+        from zyperf import demo
+        from zyperf.seeding import DEMO_PASSWORD
 
         upgrade_schema()
         if if_empty and db.session.scalar(select(User.id).limit(1)) is not None:
             click.echo("数据库已有数据，跳过演示数据。")
             return
-        result = seed_demo(password or DEMO_PASSWORD)
+        result = demo.seed(password or DEMO_PASSWORD)
         db.session.commit()
         click.echo(
             f"演示数据已就绪：科室（单位）{result['units']} 个，"
             f"新建用户 {result['users_created']} 个，新建项目 {result['projects_created']} 个。"
         )
+        if result["story_told"]:
+            today = result["today"].isoformat()
+            click.echo(
+                f"演示业务已办理：文档 {result['documents']} 份。演示日期为 {today}："
+                f"以 ZYPERF_TODAY={today} 启动即按该日期查看（make run 已设置）。"
+            )
 
     @seed.command("volume")
     @click.option("--projects", "count", type=click.IntRange(1, 100_000), required=True, help="项目数")

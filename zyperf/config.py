@@ -55,6 +55,9 @@ class Config:
     LOGIN_SLOWDOWN_AFTER = 3
     LOGIN_LOCK_AFTER = 6
     LOGIN_LOCK_MINUTES = 15
+    # The date the system lives on (YYYY-MM-DD), the time of day staying real: for demonstrations and
+    # training (`make run` serves the demo bureau on 2026-09-20). Unset: the machine's date.
+    ZYPERF_TODAY = os.environ.get("ZYPERF_TODAY") or None
 
 
 class TestConfig(Config):
@@ -62,3 +65,4 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     SECRET_KEY = "test-secret"  # noqa: S105 - tests only
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - a method name; fast for tests only
+    ZYPERF_TODAY = None  # the machine's date, whatever the shell says

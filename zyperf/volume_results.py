@@ -36,10 +36,11 @@ def _number(value: Decimal) -> str:
     return str(value.quantize(CENT))
 
 
-def monitoring_values(data: dict, month: int, rng: random.Random) -> dict:
+def monitoring_values(data: dict, month: int, rng: random.Random, cls: str | None = None) -> dict:
     """The monitoring's data filled in: 执行数 and 全年预计 per fund source, each indicator's 完成值,
-    expectation and likelihood (with causes and a remark when not 确定能), the 偏差原因 a lag needs."""
-    cls = _pick(rng, CLASSES)
+    expectation and likelihood (with causes and a remark when not 确定能), the 偏差原因 a lag needs.
+    The class is `cls` when given (a story's), else drawn from CLASSES."""
+    cls = cls or _pick(rng, CLASSES)
     _, low, high = CLASSES[cls]
     share = min(Decimal(1), _share(rng, low, high) * month / 12)
     funds = {}
@@ -83,10 +84,11 @@ def _evaluated_row(row: dict, c: Decimal) -> dict:
     return row | {"actual": _number(actual), "reason": reason}
 
 
-def evaluation_values(data: dict, rng: random.Random) -> dict:
-    """The self-evaluation's data filled in for a grade drawn from GRADES: 执行数 at its rate, each
-    indicator's 完成值 (定性: grade and score within its band), and every text and reason §5 asks for."""
-    grade = _pick(rng, GRADES)
+def evaluation_values(data: dict, rng: random.Random, grade: str | None = None) -> dict:
+    """The self-evaluation's data filled in for `grade` (else one drawn from GRADES): 执行数 at its
+    rate, each indicator's 完成值 (定性: grade and score within its band), and every text and reason §5
+    asks for."""
+    grade = grade or _pick(rng, GRADES)
     _, completion, rates = GRADES[grade]
     c, rate = _share(rng, *completion), _share(rng, *rates)
     funds, adjusted_differs = {}, False

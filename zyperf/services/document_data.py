@@ -5,6 +5,7 @@ pages, the API, exports and imports, so a figure is computed in one place."""
 import datetime as dt
 import json
 
+from zyperf import clock
 from zyperf.domain import carried, indicators, problems, rules, stages
 from zyperf.domain.fields import Context, validate_fields
 from zyperf.domain.settings import YearSettings
@@ -137,7 +138,7 @@ def clean(
     cleaned, field_errors = validate_fields(definition.fields, data, ctx)
     for key, messages in field_errors.items():
         errors.setdefault(key, []).extend(messages)
-    for key, messages in _number_problems(definition, old, cleaned, today or dt.date.today()).items():
+    for key, messages in _number_problems(definition, old, cleaned, today or clock.today()).items():
         errors.setdefault(key, []).extend(messages)
     figures = stages.compute(document.kind, cleaned, settings, document.review)
     for key, messages in rules.rules(

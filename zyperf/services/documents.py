@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from zyperf import clock
 from zyperf.domain import adjustments as adjustment_rules
 from zyperf.domain import carried, tables, tasks
 from zyperf.domain.files import check_file_meta
@@ -256,7 +257,7 @@ def _create(kind, *, actor, unit, project, fiscal_year=None, data=None, review=N
         created_by=None if issued else actor,
         stage_round=stage_round if project is not None else None,
         net=net,
-        today=today or date.today(),
+        today=today or clock.today(),
     )
     document.review = review
     db.session.add(document)

@@ -17,6 +17,7 @@ from itertools import groupby
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from zyperf import clock
 from zyperf.errors import NotFound, ValidationFailed
 from zyperf.exports import combined, department, lists
 from zyperf.exports.exante import build_exante
@@ -98,7 +99,7 @@ class Download:
 
 def export_date() -> dt.date:
     """§1.7: the day in Asia/Shanghai."""
-    return dt.datetime.now(BEIJING).date()
+    return clock.now().replace(tzinfo=dt.UTC).astimezone(BEIJING).date()
 
 
 # --- What was asked, within the asker's scope ---------------------------------------------------------

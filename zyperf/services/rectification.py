@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
+from zyperf import clock
 from zyperf.domain.problems import DONE
 from zyperf.extensions import db
 from zyperf.models import (
@@ -62,7 +63,7 @@ def sync_problems(document: StageDocument) -> None:
 def overdue_query(user: User, *, today: date | None = None) -> Select:
     """Problems in the user's scope whose 整改时限 has passed and that are not 已完成, earliest deadline
     first: for worklists and 催办. A select, so callers page, count or group it in SQL."""
-    today = today or date.today()
+    today = today or clock.today()
     return (
         scoped(select(RectificationProblem), user)
         .where(RectificationProblem.deadline < today, RectificationProblem.status != DONE)

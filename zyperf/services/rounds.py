@@ -10,6 +10,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from zyperf import clock
 from zyperf.errors import GuardFailed, InvalidTransition, ValidationFailed
 from zyperf.extensions import db
 from zyperf.models import (
@@ -79,7 +80,7 @@ def _existing(fiscal_year: FiscalYear, kind: DocumentKind) -> set[int]:
 
 def preview(fiscal_year: FiscalYear, stage, *, today: date | None = None) -> dict:
     """What opening would do now: library projects, documents already there, to be made, due date."""
-    today = today or date.today()
+    today = today or clock.today()
     kind, _ = _check(fiscal_year, stage, today)
     projects = library_projects(fiscal_year)
     existing = _existing(fiscal_year, kind) & {p.id for p in projects}
@@ -105,7 +106,7 @@ def open_round(fiscal_year: FiscalYear, stage, *, actor: User, today: date | Non
     of the stage made by hand join the round. Raises PermissionDenied, ValidationFailed, GuardFailed,
     InvalidTransition (someone opened it at the same moment); nothing is left half-way. Flushes."""
     require(actor, Action.OPEN_ROUND)
-    today = today or date.today()
+    today = today or clock.today()
     kind, definition = _check(fiscal_year, stage, today)
     stage_round, new_round = find(fiscal_year, stage), False
     if stage_round is None:
@@ -212,7 +213,7 @@ def rounds_of(fiscal_year: FiscalYear) -> list[Round]:
 def progress(rounds: list[Round], user: User, *, today: date | None = None) -> dict[int, list[dict]]:
     """Per round, per unit in the user's scope: documents by state, total and overdue. One GROUP BY
     query and one for the units' names."""
-    today = today or date.today()
+    today = today or clock.today()
     if not rounds:
         return {}
     overdue = func.sum(case((StageDocument.due_on < today, 1), else_=0))

@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import Select, and_, case, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from zyperf import clock
 from zyperf.extensions import db
 from zyperf.models import FiscalYear, StageDocument, Unit, User
 from zyperf.permissions import scope_filter, scoped
@@ -147,7 +148,7 @@ def worklist_page(
 ) -> Page:
     """One page of the worklist as WorkItems, with the total (worklist_count, unless given). Two
     queries whatever its length."""
-    today = today or date.today()
+    today = today or clock.today()
     total = worklist_count(user) if total is None else total
     found = paginate(worklist_query(user), page=page, per_page=per_page, clamp=clamp, total=total)
     return Page([work_item(user, d, today) for d in found.items], found.total, found.page, found.per_page)
@@ -155,14 +156,14 @@ def worklist_page(
 
 def worklist(user: User, *, today: date | None = None) -> list[WorkItem]:
     """The whole worklist, oldest first (scripts and tests; pages and the API take it a page at a time)."""
-    today = today or date.today()
+    today = today or clock.today()
     return [work_item(user, d, today) for d in db.session.scalars(worklist_query(user))]
 
 
 def outstanding_by_unit(user: User, *, today: date | None = None) -> list[dict]:
     """For finance (催办): per unit, how many documents are not final, by state, and how many are overdue.
     One GROUP BY query and one for the units' names."""
-    today = today or date.today()
+    today = today or clock.today()
     overdue = func.sum(case((due_column() < today, 1), else_=0))
     counts = db.session.execute(
         select(StageDocument.unit_id, StageDocument.state, func.count(), overdue)

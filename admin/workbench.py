@@ -1,15 +1,13 @@
 """工作台 (the home page): each role's year at a glance. The view only gathers what the services count
 (zyperf.services.workbench, .overview, .worklist, .reminders) for the roles the user holds."""
 
-from datetime import date
-
 from flask import request, url_for
 from flask_admin import expose
 from sqlalchemy import select
 
 from admin.base import SecureIndexView, actor
 from admin.worklists import request_worklist_count
-from zyperf import boundary, charts
+from zyperf import boundary, charts, clock
 from zyperf.extensions import db
 from zyperf.models import KIND_LABELS, FiscalYear, Role
 from zyperf.permissions import Action, can
@@ -49,7 +47,7 @@ class HomeView(SecureIndexView):
     @expose("/")
     def index(self):
         user = actor()
-        today = date.today()
+        today = clock.today()
         fiscal_year = workbench.fiscal_year_of(boundary.optional_integer(request.args.get("year"), "year"))
         business = can(user, Action.VIEW_DOCUMENT)
         overseeing = user.has_role(Role.FINANCE, Role.PRINCIPAL)

@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import and_, case, func, or_, select
 
+from zyperf import clock
 from zyperf.extensions import db
 from zyperf.models import (
     DefinitionStatus,
@@ -103,7 +104,7 @@ def _needs_ex_ante(fiscal_year: FiscalYear):
 def matrix(user: User, fiscal_year: FiscalYear, *, today: date | None = None) -> list[MatrixRow]:
     """Per unit in the user's scope with projects or documents in the year, per stage: how many
     projects have not started it, are drafting, in review, final and overdue. Three queries."""
-    today = today or date.today()
+    today = today or clock.today()
     kinds = [k.value for k in MATRIX_KINDS]
     bucket = case(
         (StageDocument.state.in_(EDITING), "drafting"),
@@ -200,7 +201,7 @@ def unit_projects(
     """The year's projects in the user's scope (their own unit's; a division leader's units), the first
     `limit` in unit order, each with the state of its document of every stage; and how many there are.
     Three queries (count, projects, their documents' states, never their data)."""
-    today = today or date.today()
+    today = today or clock.today()
     base = scoped(select(Project), user).where(Project.fiscal_year_id == fiscal_year.id)
     total = db.session.scalar(base.with_only_columns(func.count()).order_by(None))
     projects = db.session.scalars(
@@ -254,7 +255,7 @@ def configuration(today: date | None = None) -> dict:
     """The current year and the next: whether they exist, the forms published for each kind; accounts
     without a unit, and units nobody staffs, heads or oversees. Five queries."""
     current = db.session.scalar(select(FiscalYear).where(FiscalYear.is_current.is_(True)))
-    this_year = current.year if current else (today or date.today()).year
+    this_year = current.year if current else (today or clock.today()).year
     years = {
         fy.year: fy
         for fy in db.session.scalars(

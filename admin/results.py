@@ -19,7 +19,10 @@ class ResultsView(SecureBaseView):
     required_action = Action.VIEW_RESULTS
 
     def _year(self, year: int | None) -> FiscalYear:
-        fiscal_year = project_service.fiscal_year(year) if year else project_service.current_fiscal_year()
+        if year:
+            fiscal_year = project_service.fiscal_year(year)
+        else:
+            fiscal_year = results.latest_evaluated_year() or project_service.current_fiscal_year()
         if fiscal_year is None:
             raise NotFound("该预算年度不存在")
         return fiscal_year

@@ -198,3 +198,12 @@ def test_seeding_again_changes_nothing(demo):
     db.session.commit()
     assert again["story_told"] is False and again["users_created"] == 0 and again["projects_created"] == 0
     assert db.session.scalar(select(func.count(StageDocument.id))) == before
+
+
+def test_the_results_ledger_opens_on_the_year_last_evaluated(demo, client_for):
+    """In mid-2026 finance decides on 2025's results: the ledger opens there, and 2026 is a click away."""
+    page = client_for(demo["finance"]).get("/results/").get_data(as_text=True)
+    assert "2025 年度绩效评价结果应用台账" in page
+    assert "尚无已定稿的评价" not in page.split("部门整体支出", 1)[1].split("</tr>", 1)[0]
+    later = client_for(demo["finance"]).get("/results/?year=2026").get_data(as_text=True)
+    assert "2026 年度绩效评价结果应用台账" in later

@@ -108,6 +108,23 @@ def ledger(user: User | None, fiscal_year: FiscalYear, *, project: Project | Non
     return _rows(user, fiscal_year, db.session.scalars(stmt).unique().all(), department=project is None)
 
 
+def latest_evaluated_year() -> FiscalYear | None:
+    """The newest year with a final evaluation: results are applied in the year after the one evaluated,
+    so in mid-2026 the ledger to work on is 2025's."""
+    return db.session.scalar(
+        select(FiscalYear)
+        .join(StageDocument, StageDocument.fiscal_year_id == FiscalYear.id)
+        .where(
+            StageDocument.kind.in_(
+                [DocumentKind.SELF_EVALUATION.value, DocumentKind.DEPARTMENT_EVALUATION.value]
+            ),
+            StageDocument.state == "final",
+        )
+        .order_by(FiscalYear.year.desc())
+        .limit(1)
+    )
+
+
 def row_for(user: User, fiscal_year: FiscalYear, project: Project | None) -> LedgerRow | None:
     """One project's row (the department's when None), or None when the user may not see it."""
     require(user, Action.VIEW_RESULTS)

@@ -33,12 +33,14 @@ def _real_utc() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def _setting() -> date | None:
+    return current_app.config.get("ZYPERF_TODAY") if has_app_context() else None
+
+
 def _offset() -> timedelta:
-    """How far ZYPERF_TODAY moves the calendar from the machine's (whole days)."""
-    if not has_app_context():
-        return timedelta(0)
-    setting = current_app.config.get("ZYPERF_TODAY")
-    return timedelta(days=(setting - date.today()).days) if setting else timedelta(0)
+    """How far ZYPERF_TODAY moves the calendar (whole days): so far that it is that day in Beijing."""
+    setting = _setting()
+    return timedelta(days=(setting - (_real_utc() + BEIJING).date()).days) if setting else timedelta(0)
 
 
 def now() -> datetime:
@@ -51,11 +53,11 @@ def now() -> datetime:
 
 
 def today() -> date:
-    """The day deadlines are judged by: the machine's date (moved by ZYPERF_TODAY), or, while a story
-    is being told, the story's day in Beijing."""
-    if _travel.get() is not None:
+    """The day deadlines are judged by: the machine's date, or the day in Beijing that ZYPERF_TODAY
+    sets or a story being told has reached (so that today and the time stamped now agree)."""
+    if _travel.get() is not None or _setting():
         return (now() + BEIJING).date()
-    return date.today() + _offset()
+    return date.today()
 
 
 @contextmanager

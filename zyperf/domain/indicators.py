@@ -87,6 +87,15 @@ class RowError:
         return self.message if self.row is None else f"第{self.row}行：{self.message}"
 
 
+def shape_error(label: str, value, max_rows: int) -> RowError | None:
+    """The table-wide refusal of a value that is not a list of at most `max_rows` rows, else None."""
+    if not isinstance(value, list | tuple):
+        return RowError(None, None, f"{label}格式有误，应为若干行")
+    if len(value) > max_rows:
+        return RowError(None, None, f"{label}不得超过{max_rows}行")
+    return None
+
+
 def mode(spec: dict) -> str:
     if spec.get("mode"):
         return spec["mode"]
@@ -299,10 +308,8 @@ def clean_rows_detailed(
 ) -> tuple[list[dict], list[RowError]]:
     """Rows cleaned to canonical form (computed columns filled), and every error with its place."""
     settings = settings or YearSettings()
-    if not isinstance(value, list | tuple):
-        return [], [RowError(None, None, "绩效指标表格式有误，应为若干行")]
-    if len(value) > MAX_ROWS:
-        return [], [RowError(None, None, f"绩效指标不得超过{MAX_ROWS}行")]
+    if shape := shape_error("绩效指标表", value, MAX_ROWS):
+        return [], [shape]
     period = period_label(settings.monitoring_month)
     labels = {k: v.replace("{period}", period) for k, v in columns(spec).items()}
     allowed = set(labels)

@@ -9,7 +9,7 @@ see `deadline_errors`)."""
 import datetime as dt
 
 from zyperf.domain.files import check_file_meta
-from zyperf.domain.indicators import RowError
+from zyperf.domain.indicators import RowError, shape_error
 from zyperf.domain.text import FieldError, check_date, check_text, is_empty
 
 MAX_ROWS = 100
@@ -157,10 +157,8 @@ def clean_problems(spec: dict, value, *, complete: bool) -> tuple[list[dict], li
     complete; a problem marked 已完成 says what was done."""
     if value is None:
         value = []
-    if not isinstance(value, list | tuple):
-        return [], [RowError(None, None, f"{spec['label']}格式有误，应为若干行")]
-    if len(value) > MAX_ROWS:
-        return [], [RowError(None, None, f"{spec['label']}不得超过{MAX_ROWS}行")]
+    if shape := shape_error(spec["label"], value, MAX_ROWS):
+        return [], [shape]
     errors: list[RowError] = []
     rows = []
     for index, raw in enumerate((r for r in value if not _blank(r)), start=1):

@@ -4,7 +4,7 @@ row and column (indicators.RowError)."""
 
 from decimal import Decimal
 
-from zyperf.domain.indicators import RowError
+from zyperf.domain.indicators import RowError, shape_error
 from zyperf.domain.text import FieldError, check_amount, check_text, format_number, is_empty
 
 MAX_ROWS = 100
@@ -77,10 +77,8 @@ def clean_tasks(spec: dict, value, *, complete: bool) -> tuple[list[dict], list[
     the tasks' 总额 > 0 (as T6 asks of a project's 年度资金总额)."""
     if value is None:
         value = []
-    if not isinstance(value, list | tuple):
-        return [], [RowError(None, None, f"{spec['label']}格式有误，应为若干行")]
-    if len(value) > MAX_ROWS:
-        return [], [RowError(None, None, f"{spec['label']}不得超过{MAX_ROWS}行")]
+    if shape := shape_error(spec["label"], value, MAX_ROWS):
+        return [], [shape]
     errors: list[RowError] = []
     rows = []
     for index, raw in enumerate((r for r in value if not blank_row(r)), start=1):

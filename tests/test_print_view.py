@@ -18,7 +18,7 @@ from zyperf.services.projects import fiscal_year
 from zyperf.services.settings import update_year_settings
 
 _TD = re.compile(
-    r'<td class="([^"]*)" data-cell="([A-Z]+)(\d+)"((?: (?:rowspan|colspan)="\d+")*)>(.*?)</td>', re.S
+    r'<td class="([^"]*)" data-cell="([A-Z]+)(\d+)"((?: (?:rowspan|colspan)="\d+")*)>(.*?)</td>', re.DOTALL
 )
 
 

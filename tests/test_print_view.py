@@ -11,6 +11,7 @@ import pytest
 from tests import export_cases as cases
 from tests.test_department_targets import final_department_targets
 from tests.test_imports import draft_targets, rectification
+from tests.test_origins import CSS_URL, REFERENCE, foreign
 from zyperf.extensions import db
 from zyperf.models import Project
 from zyperf.services import documents
@@ -159,3 +160,10 @@ def test_the_document_page_offers_print(client_for, bureau, user):
     document = draft_targets(bureau)
     page = client_for(bureau[user]).get(f"/documents/{document.id}").get_data(as_text=True)
     assert f'id="print-document" href="/documents/{document.id}/print"' in page
+
+
+def test_the_print_page_stays_on_its_origin(client_for, bureau):
+    document = cases.e2_self_evaluation(bureau)
+    html = print_page(client_for(bureau["guihua"]), document)
+    base = f"http://localhost/documents/{document.id}/print"
+    assert not foreign(REFERENCE.findall(html), base) and not foreign(CSS_URL.findall(html), base)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from admin.base import SecureBaseView, actor
 from admin.diagrams import workflow_svg
 from admin.document_imports import ImportPages
+from admin.document_print import PrintPages
 from admin.document_review import ReviewPages, event_label, stage_form
 from admin.document_view import DocumentView
 from admin.exports import list_links
@@ -36,7 +37,7 @@ from zyperf.transitions import (
 )
 
 
-class DocumentsView(ImportPages, ReviewPages, SecureBaseView):
+class DocumentsView(ImportPages, PrintPages, ReviewPages, SecureBaseView):
     required_action = Action.VIEW_DOCUMENT
 
     @expose("/")

@@ -150,6 +150,10 @@ class StageForm(AppForm):
             self._ctx = Context(loader, complete=self.complete, settings=self.settings, family=self.family)
         return self._ctx
 
+    def is_required(self, field) -> bool:
+        """Required by the form's definition (checked on 送审; a draft may leave it empty)."""
+        return any(spec["key"] == field.name and spec.get("required") for spec in self._fields_spec)
+
     def label_of(self, field) -> str:
         return field.label.text.replace("{period}", self.period)
 

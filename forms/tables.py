@@ -12,6 +12,10 @@ from wtforms.utils import unset_value
 from zyperf.domain import figures, indicators, stages, tables
 
 _ROW_KEY = re.compile(r"^(\d{1,4})-([a-z0-9_]+)$")
+# A required field's or column's mark: a red * (CSS) and, for screen readers, the word.
+REQUIRED_MARK = Markup(
+    '<span class="required-mark" aria-hidden="true"></span><span class="sr-only">（必填）</span>'
+)
 _ROW_TEXT = {"level3": 14, "value": 6, "unit": 5, "weight": 4, "actual": 6, "expected": 6, "remark": 12}
 
 
@@ -133,8 +137,12 @@ class IndicatorTableField(_TableField):
         rows = [r for r in (data if isinstance(data, list) else []) if isinstance(r, dict)]
         if not carried:
             rows = rows + [{}] * self.BLANK_ROWS
+        required = indicators.required_columns(self.spec) - (set(indicators.CARRIED) if carried else set())
         head = Markup("").join(
-            Markup('<th data-column="{}">{}</th>').format(c, _period(self, columns[c])) for c in shown
+            Markup('<th data-column="{}">{}{}</th>').format(
+                c, _period(self, columns[c]), REQUIRED_MARK if c in required else ""
+            )
+            for c in shown
         )
         body = Markup("").join(
             Markup('<tr data-row="{}">{}</tr>').format(

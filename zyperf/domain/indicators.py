@@ -74,6 +74,15 @@ CAUSES = {
 }
 LIKELIHOODS = {"certain": "确定能", "possible": "有可能", "impossible": "完全不可能"}
 REQUIRED_LEVEL1 = "产出指标"  # T1
+# Columns every row fills before submission, by mode (what the row checks below require outright;
+# 度量单位 unless 定性, causes, remark, grade and scores are required only by a row's other values).
+PROMISE_REQUIRED = ("level1", "level2", "level3", "nature", "value", "weight")
+REQUIRED_COLUMNS = {
+    "targets": PROMISE_REQUIRED,
+    "monitoring": (*PROMISE_REQUIRED, "actual", "expected", "likelihood"),
+    "evaluation": (*PROMISE_REQUIRED, "actual"),
+    "legacy": (*PROMISE_REQUIRED, "actual"),
+}
 DEFAULT_WEIGHT_TOTAL = Decimal(90)  # T5: with budget execution's 10, the total is 100
 
 
@@ -111,6 +120,11 @@ def columns(spec: dict) -> dict[str, str]:
         "legacy": {c: LEGACY_COLUMNS[c] for c in spec.get("extra_columns") or []},
     }[mode(spec)]
     return TARGET_COLUMNS | extra
+
+
+def required_columns(spec: dict) -> frozenset[str]:
+    """The table's columns a row must fill before submission (the page marks their headers)."""
+    return frozenset(REQUIRED_COLUMNS[mode(spec)]) & columns(spec).keys()
 
 
 def canonical_nature(value) -> str | None:

@@ -38,6 +38,11 @@ def targets_layout(k: int, n: int, fiscal_year: int) -> Layout:
 
 def write_department_targets(book: Book, data: DepartmentTargets, name: str = TARGETS_TABLE) -> None:
     """Writes one D-1 sheet into `book`."""
+    department_targets_form(data).write(book, name, landscape=False)
+
+
+def department_targets_form(data: DepartmentTargets) -> Form:
+    """The D-1 sheet as data (the print view shows it too)."""
     k, n = len(data.tasks), len(data.indicators)
     form = Form(targets.WIDTHS, grid=(3, 9 + k + n))
     form.apply(targets_layout(k, n, data.fiscal_year), TITLES)
@@ -51,7 +56,7 @@ def write_department_targets(book: Book, data: DepartmentTargets, name: str = TA
         form.put(f"{col}{6 + k}", amount, "amount")
     form.put(f"B{7 + k}", data.goal, "text")
     targets.put_indicators(form, data.indicators, 9 + k, data.weight_total)
-    form.write(book, name, landscape=False)
+    return form
 
 
 def evaluation_layout(n: int, fiscal_year: int) -> Layout:
@@ -74,6 +79,11 @@ def evaluation_layout(n: int, fiscal_year: int) -> Layout:
 
 def write_department_evaluation(book: Book, data: DepartmentSelfEvaluation, name: str = EVALUATION_TABLE):
     """Writes one D-2 sheet into `book`."""
+    department_evaluation_form(data).write(book, name, landscape=True)
+
+
+def department_evaluation_form(data: DepartmentSelfEvaluation) -> Form:
+    """The D-2 sheet as data (the print view shows it too)."""
     n = len(data.indicators)
     form = Form(self_evaluation.WIDTHS, grid=(3, 18 + n))
     form.apply(evaluation_layout(n, data.fiscal_year), {"A2": "title"})
@@ -84,7 +94,7 @@ def write_department_evaluation(book: Book, data: DepartmentSelfEvaluation, name
     form.put("G6", data.completion, "text")
     form.put("C7", data.tasks_summary, "text")
     self_evaluation.put_evaluation(form, data, ("部门负责人", data.head))
-    form.write(book, name, landscape=True)
+    return form
 
 
 def build_department_targets(data: DepartmentTargets, *, export_date: dt.date, properties=None):

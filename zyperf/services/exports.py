@@ -274,7 +274,7 @@ def document_table(document: StageDocument, *, sheets: Sheets | None = None) -> 
             export_data.department_targets_of(document, sheets), export_date=export_date()
         )
     elif document.kind == DocumentKind.DEPARTMENT_EVALUATION:
-        data = export_data.department_evaluation_of(document, sheets, head=_approver(document))
+        data = export_data.department_evaluation_of(document, sheets, head=approver(document))
         made = department.build_department_evaluation(data, export_date=export_date())
     elif document.kind in BUILDERS:
         made = BUILDERS[document.kind](
@@ -301,7 +301,7 @@ def department_table(kind, fiscal_year, *, actor, unit: Unit | None, sheets: She
     return document_table(document, sheets=sheets)
 
 
-def _approver(document: StageDocument) -> str:
+def approver(document: StageDocument) -> str:
     """部门负责人 of D-2: who approved the department's evaluation (the principal), if anyone has."""
     event = db.session.scalar(
         select(DocumentEvent)

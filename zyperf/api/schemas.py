@@ -324,11 +324,13 @@ SCHEMAS = {
         cell={"type": "string", "pattern": "^[A-Z]{1,3}[0-9]+$"},
         message=STR,
     ),
+    # Other parts are ignored, but like every name the boundary reads, theirs carry no NUL.
     "TableUpload": obj(
         ["file", "version"],
         file={"type": "string", "format": "binary", "description": "填好的填报模板（.xlsx）"},
         version=VERSION | {"description": "您看到的文档版本"},
-    ),
+    )
+    | {"propertyNames": NO_NUL},
 }
 
 array = lambda name: {"type": "array", "items": ref(name)}

@@ -315,8 +315,9 @@ def served(app, bureau):
     thread.join(timeout=5)
 
 
-@pytest.fixture
-def page():
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One chromium for the run (as pytest-playwright keeps one): each test gets a context of its own."""
     from playwright.sync_api import sync_playwright
 
     executable = _chromium()
@@ -330,10 +331,15 @@ def page():
                 "--disable-component-update",
             ],
         )
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        yield context.new_page()
-        context.close()
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(chromium_browser):
+    context = chromium_browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
 
 
 def browser_login(page, base, username):

@@ -1,16 +1,14 @@
 """Stage documents: create one (or build many, for a round), edit (stale edits refused, field-level
-history), move to a newer form, attachments. What finality does is services.finality."""
+history), move to a newer form, attachments. What a new one starts with is services.prefill; what
+finality does is services.finality."""
 
 import hashlib
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from zyperf import clock
-from zyperf.domain import adjustments as adjustment_rules
-from zyperf.domain import carried, tables, tasks
 from zyperf.domain.files import check_file_meta
 from zyperf.domain.text import FieldError, normalize_text
 from zyperf.errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -28,74 +26,18 @@ from zyperf.models import (
 )
 from zyperf.models.base import utcnow
 from zyperf.permissions import DENIAL_MESSAGES, Action, can, require
-from zyperf.services import adjustments, audit, deadlines, definitions, document_data, library, rectification
+from zyperf.services import (
+    adjustments,
+    audit,
+    deadlines,
+    definitions,
+    document_data,
+    library,
+    prefill,
+    rectification,
+)
 from zyperf.services.locking import check_version, flush_or_stale
 from zyperf.transitions import State, state_label, workflow_for
-
-CARRIED_MODES = ("monitoring", "evaluation")
-
-
-def _funds(spec: dict, initial: dict, adjusted: dict, family: str | None, carryover) -> dict:
-    """A fund table prefilled with the budget: 年初 (and a plain amount) from the targets, 调整后 with
-    the final budget adjustments added."""
-    sources = tables.fund_sources(spec, family)
-    initial, adjusted = {**initial, tables.CARRYOVER: carryover}, {**adjusted, tables.CARRYOVER: carryover}
-    by_column = {"amount": initial, "initial": initial, "adjusted": adjusted}
-    columns = [c for c in tables.fund_columns(spec) if c in by_column]
-    return {s: {c: str(by_column[c].get(s) or "0.00") for c in columns} for s in sources}
-
-
-def _budget(project: Project | None, targets, net) -> tuple[dict, dict, Decimal] | None:
-    """(年初, 调整后, 上年结转资金) by fund source that a new document's budget columns start with: the
-    department targets' tasks (财政拨款, 其他资金) for the department, else the project's budget as
-    its final targets and final budget adjustments make it; None when there is neither."""
-    if targets is not None and targets.kind == DocumentKind.DEPARTMENT_TARGETS:
-        _, fiscal, other = tasks.task_totals((targets.data or {}).get("tasks"))
-        amounts = {"fiscal": fiscal, "other": other}
-        return amounts, amounts, Decimal(0)
-    if project is None:
-        return None
-    initial = adjustments.initial_budget(project, targets)
-    return initial, adjustment_rules.add_net(initial, net or {}), project.carryover_amount
-
-
-def _prefill(
-    kind: DocumentKind, definition: FormDefinition, project: Project | None, targets, net, family
-) -> dict:
-    """What a new document starts with: the budget (as adjusted by final budget adjustments), and the
-    final targets' promise (their indicators, read-only, their amounts and their goal) for monitoring
-    and evaluation (carried, not retyped). A budget adjustment's own amounts start empty."""
-    budget = _budget(project, targets, net)
-    data: dict = {}
-    for spec in definition.fields:
-        key = spec["key"]
-        if spec["type"] == "fund_table" and budget is not None and kind is not DocumentKind.BUDGET_ADJUSTMENT:
-            data[key] = _funds(spec, *budget[:2], family, budget[2])
-        elif spec["type"] == "indicator_table" and targets is not None and spec.get("mode") in CARRIED_MODES:
-            data[key] = carried.carry(targets.data.get("indicators") or [], spec["mode"])
-        elif key == "annual_goal" and targets is not None and spec["type"] == "long_text":
-            data[key] = (targets.data or {}).get(key)
-        elif key == "requested_amount" and kind is DocumentKind.EX_ANTE_ASSESSMENT and project:
-            data[key] = str(project.total_amount)
-    return data
-
-
-def _promise_of(kind: DocumentKind, project: Project | None, unit_id: int, fiscal_year_id: int):
-    """The final targets a new document of `kind` stands on, or None: a project's targets for its
-    monitoring and self-evaluation, the department targets for the department evaluation."""
-    if kind.value not in document_data.CARRYING_KINDS:
-        return None
-    if project is not None:
-        return library.final_targets(project)
-    targets = db.session.scalar(
-        select(StageDocument).where(
-            StageDocument.project_id.is_(None),
-            StageDocument.unit_id == unit_id,
-            StageDocument.fiscal_year_id == fiscal_year_id,
-            StageDocument.kind == DocumentKind.DEPARTMENT_TARGETS.value,
-        )
-    )
-    return targets if targets is not None and targets.state == State.FINAL else None
 
 
 def build_document(
@@ -117,9 +59,9 @@ def build_document(
     """A new document, not yet added: prefilled, cleaned and computed, with its due date. Shared by
     one creation (create_document) and many (rounds.open_round); callers check rights and uniqueness."""
     family = document_data.family_for(kind, fiscal_year.year_settings)
-    prefill = {}
+    start = {}
     if definition is not None and kind is not DocumentKind.TARGET_ADJUSTMENT:
-        prefill = _prefill(kind, definition, project, parent, net, family)
+        start = prefill.prefill(kind, definition, project, parent, net, family)
     document = StageDocument(
         kind=kind.value,
         project_id=project.id if project else None,
@@ -129,7 +71,7 @@ def build_document(
         state=workflow_for(kind).initial.value,
         form_version=definition.version if definition else None,
         template_family=family,
-        data=prefill,
+        data=start,
         parent=parent,
         parent_id=parent.id if parent else None,
         round_id=stage_round.id if stage_round else None,
@@ -142,7 +84,7 @@ def build_document(
     document.fiscal_year = fiscal_year
     # The prefill is what the document holds so far: a carried promise cannot be replaced by `data`.
     document.data = document_data.clean(
-        document, prefill | (data or {}), complete=False, definition=definition, catalog=catalog, today=today
+        document, start | (data or {}), complete=False, definition=definition, catalog=catalog, today=today
     )
     return document
 
@@ -239,7 +181,7 @@ def _create(kind, *, actor, unit, project, fiscal_year=None, data=None, review=N
             keys = {f["key"] for f in definition.fields} if definition else set(parent.data)
             data = {k: v for k, v in parent.data.items() if k in keys}
     else:
-        parent = _promise_of(kind, project, unit.id, fiscal_year.id)
+        parent = prefill.promise_of(kind, project, unit.id, fiscal_year.id)
     sequence = _sequence(kind, project, same)
     stage_round = db.session.scalar(
         select(Round).where(Round.fiscal_year_id == fiscal_year.id, Round.stage == kind.value)

@@ -10,7 +10,7 @@ from zyperf.extensions import db
 from zyperf.models import Unit
 from zyperf.permissions import Action, can, get_visible_or_404
 from zyperf.services import projects as project_service
-from zyperf.services import reminders
+from zyperf.services import reminders, workbench
 from zyperf.services.worklist import outstanding_by_unit, worklist_count, worklist_page
 from zyperf.transitions import state_label
 
@@ -38,9 +38,12 @@ class OutstandingView(SecureBaseView):
     @expose("/")
     def index(self):
         user = actor()
+        fiscal_year = project_service.current_fiscal_year()
+        late = workbench.late_not_started(user, fiscal_year) if fiscal_year else {}
         return self.render(
             "admin/documents/outstanding.html",
-            rows=outstanding_by_unit(user),
+            rows=outstanding_by_unit(user, late_not_started=late),
+            fiscal_year=fiscal_year,
             state_label=state_label,
             may_remind=can(user, Action.SEND_REMINDER),
             sent=reminders.sent() if can(user, Action.SEND_REMINDER) else [],

@@ -2,10 +2,11 @@
 same number of queries at any size, 催办 reminders, and pages that are never a dead end."""
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests.test_scale import grow, queries, waiting_for_both
 from zyperf import charts, volume
@@ -164,3 +165,34 @@ def test_project_stages_link_each_document(client_for, bureau):
         f'href="/documents/{document.id}"' in table and f'href="/projects/details/?id={project.id}"' in table
     )
     assert db.session.get(StageDocument, document.id).state == "draft"
+
+
+def test_outstanding_names_units_that_have_not_started_past_a_deadline(app, client_for, bureau):
+    """催办 lists a unit whose projects have no targets after the targets' deadline, though it has no
+    document at all, and counts what is not started; a unit that started is counted by its documents."""
+    app.config["ZYPERF_TODAY"] = date(2026, 9, 20)  # past 2026's targets deadline, before the evaluation's
+    waiting_for_both(bureau)
+    year = workbench.fiscal_year_of(None)
+    late = workbench.late_not_started(bureau["finance"], year)
+    html = client_for(bureau["finance"]).get("/outstanding/").get_data(as_text=True)
+    rows = dict(re.findall(r'<tr data-unit="(\w+)">(.*?)</tr>', html, re.DOTALL))
+    shengtai = db.session.scalar(select(Unit).where(Unit.code == "shengtai"))
+    projects = db.session.scalar(
+        select(func.count(Project.id)).where(
+            Project.unit_id == shengtai.id, Project.fiscal_year_id == year.id
+        )
+    )
+    assert projects and late[shengtai.id] == projects  # none of its projects has targets
+    assert "shengtai" in rows and f">{projects}</a>" in rows["shengtai"]  # linked to the matrix
+    guihua = db.session.scalar(select(Unit).where(Unit.code == "guihua"))
+    cells = next(r for r in workbench.matrix(bureau["finance"], year) if r.unit.id == guihua.id).cells
+    # One project's targets are drafting; its ex-ante assessments, past their deadline, count too.
+    assert cells[DocumentKind.PERFORMANCE_TARGETS].late_missing == projects_of(guihua, year) - 1
+    assert late[guihua.id] == sum(c.late_missing for c in cells.values()) > projects_of(guihua, year) - 1
+    assert f">{late[guihua.id]}</a>" in rows["guihua"] and ">草稿 1</a>" in rows["guihua"]
+
+
+def projects_of(unit: Unit, year) -> int:
+    return db.session.scalar(
+        select(func.count(Project.id)).where(Project.unit_id == unit.id, Project.fiscal_year_id == year.id)
+    )

@@ -169,6 +169,16 @@ def matrix(user: User, fiscal_year: FiscalYear, *, today: date | None = None) ->
     return list(rows.values())
 
 
+def late_not_started(user: User, fiscal_year: FiscalYear, *, today: date | None = None) -> dict[int, int]:
+    """Per unit id: the stages of its projects not started although their deadline has passed (催办's
+    逾期未开始; the matrix's red cells), summed over the stages. Units with none are left out."""
+    counts = {
+        row.unit.id: sum(c.late_missing for c in row.cells.values())
+        for row in matrix(user, fiscal_year, today=today)
+    }
+    return {unit_id: n for unit_id, n in counts.items() if n}
+
+
 def matrix_totals(rows: list[MatrixRow]) -> dict[DocumentKind, Cell]:
     """The bureau's line under the matrix: each stage summed over the units."""
     totals = {k: Cell(k, needed=0) for k in MATRIX_KINDS}

@@ -160,9 +160,11 @@ def worklist(user: User, *, today: date | None = None) -> list[WorkItem]:
     return [work_item(user, d, today) for d in db.session.scalars(worklist_query(user))]
 
 
-def outstanding_by_unit(user: User, *, today: date | None = None) -> list[dict]:
-    """For finance (催办): per unit, how many documents are not final, by state, and how many are overdue.
-    One GROUP BY query and one for the units' names."""
+def outstanding_by_unit(user: User, *, today: date | None = None, late_not_started=None) -> list[dict]:
+    """For finance (催办): per unit, how many documents are not final, by state, and how many are overdue,
+    and (given `late_not_started`, unit id → count) how many stages are not started past their deadline,
+    units with only those included. One GROUP BY query and one for the units' names."""
+    late_not_started = late_not_started or {}
     today = today or clock.today()
     overdue = func.sum(case((due_column() < today, 1), else_=0))
     counts = db.session.execute(
@@ -171,12 +173,23 @@ def outstanding_by_unit(user: User, *, today: date | None = None) -> list[dict]:
         .where(scope_filter(StageDocument, user), StageDocument.state.in_(OPEN_STATES))
         .group_by(StageDocument.unit_id, StageDocument.state)
     ).all()
-    if not counts:
+    if not counts and not late_not_started:
         return []
     units = db.session.scalars(
-        select(Unit).where(Unit.id.in_({c[0] for c in counts})).order_by(Unit.sort_order, Unit.id)
+        select(Unit)
+        .where(Unit.id.in_({c[0] for c in counts} | set(late_not_started)))
+        .order_by(Unit.sort_order, Unit.id)
     ).all()
-    rows = {u.id: {"unit": u, "open": 0, "overdue": 0, "by_state": {}} for u in units}
+    rows = {
+        u.id: {
+            "unit": u,
+            "open": 0,
+            "overdue": 0,
+            "by_state": {},
+            "not_started": late_not_started.get(u.id, 0),
+        }
+        for u in units
+    }
     order = {state: i for i, state in enumerate(OPEN_STATES)}
     for unit_id, state, n, late in sorted(counts, key=lambda c: order.get(c[1], len(order))):
         entry = rows[unit_id]

@@ -30,7 +30,9 @@ def waiting_for_both(bureau) -> None:
     """Something on both users' worklists at every size: a 规划科 draft (staff) and a 耕地保护科
     document approved up to finance."""
     draft_project, review_project = (  # the current year's: the demo's projects recur year on year
-        db.session.scalar(select(Project).where(Project.name == name, Project.fiscal_year.has(is_current=True)))
+        db.session.scalar(
+            select(Project).where(Project.name == name, Project.fiscal_year.has(is_current=True))
+        )
         for name in ("村级国土空间规划编制", "耕地保护补偿资金")
     )
     documents.create_document("performance_targets", actor=bureau["guihua"], project=draft_project)

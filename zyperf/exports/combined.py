@@ -5,12 +5,12 @@ import datetime as dt
 from collections.abc import Callable
 
 from zyperf.exports.exante import write_exante
-from zyperf.exports.lists import SPECS, table_name, write_list
+from zyperf.exports.lists import finish_list, write_list
 from zyperf.exports.model import Combined, Exante, Monitoring, SelfEvaluation, Targets
 from zyperf.exports.monitoring import write_monitoring
 from zyperf.exports.self_evaluation import write_self_evaluation
 from zyperf.exports.targets import write_targets
-from zyperf.exports.workbook import Book, finish
+from zyperf.exports.workbook import Book
 
 Progress = Callable[[int, int], None]
 FORM_WRITERS = {
@@ -41,18 +41,6 @@ def build_combined(
     data: Combined, *, export_date: dt.date, properties=None, progress: Progress | None = None
 ):
     """A unit's or the bureau's workbook of one kind: (BytesIO, file name). zyperf_kind is the list's."""
-    summary = data.summary
-    spec = SPECS[type(summary)]
     book = Book()
     write_combined(book, data, progress)
-    return finish(
-        book,
-        table=table_name(summary),
-        kind=spec.kind,
-        family=spec.code,
-        author=summary.bureau,
-        fiscal_year=summary.fiscal_year,
-        subject=summary.subject or summary.bureau,
-        export_date=export_date,
-        properties=properties,
-    )
+    return finish_list(book, data.summary, export_date=export_date, properties=properties)

@@ -143,9 +143,14 @@ class _RowWriter:
 
 def build_list(data, *, export_date: dt.date, properties=None):
     """A list-only workbook (streams in constant-memory mode): (BytesIO, file name)."""
-    spec = SPECS[type(data)]
     book = Book(streaming=True)
     write_list(book, data)
+    return finish_list(book, data, export_date=export_date, properties=properties)
+
+
+def finish_list(book: Book, data, *, export_date: dt.date, properties=None):
+    """Closes a workbook led by the list `data` (list-only or combined): its §1.8 properties are the list's."""
+    spec = SPECS[type(data)]
     return finish(
         book,
         table=table_name(data),

@@ -43,3 +43,22 @@ def test_monitoring_figures_follow_the_typing_and_m2_stops_submission(served, pa
     assert "执行进度滞后，须说明偏差原因" in refusal and "执行偏差原因" in refusal
     assert page.is_visible("nav") and page.inner_text("#state") == "草稿"
     page.screenshot(path=str(tmp_path / "monitoring-refused.png"), full_page=True)
+
+
+def test_figures_typed_before_the_script_arrives_are_still_computed(served, page, bureau):
+    """A fast hand or a slow network: amounts typed before stage-form.js runs still get their figures."""
+    targets = final_targets(bureau, {"fiscal": {"amount": "280"}, "unit": {"amount": "20"}})
+    login(page, served, "guihua")
+    page.wait_for_selector("#current-user")
+    page.goto(f"{served}/projects/details/?id={targets.project_id}")
+    held = []
+    page.route("**/js/stage-form.js*", lambda route: held.append(route))
+    page.click("#project-documents >> text=新建绩效监控")
+    page.wait_for_selector("#stage-form")
+    page.fill("input[name='funds-fiscal-executed']", "190")
+    page.fill("input[name='funds-unit-executed']", "9.99")
+    assert page.inner_text("[data-computed=execution_rate]") in ("", "0.00%")  # nothing listened yet
+    assert len(held) == 1
+    held[0].continue_()
+    expect(page.locator("[data-computed=execution_rate]")).to_have_text("66.66%")
+    assert page.inner_text("[data-fund-total='funds-executed']") == "199.99"

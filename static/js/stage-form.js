@@ -64,7 +64,18 @@
     }).catch(function () { /* the figures are computed again on save */ });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  // Whatever was typed before this script ran (a fast hand, a slow network) still gets its figures.
+  function typedAlready(form) {
+    return Array.prototype.some.call(form.elements, function (el) {
+      if (el.type === "checkbox" || el.type === "radio") { return el.checked !== el.defaultChecked; }
+      if (el.tagName === "SELECT") {
+        return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      return "defaultValue" in el && el.type !== "hidden" && el.value !== el.defaultValue;
+    });
+  }
+
+  function bind() {
     var form = document.getElementById("stage-form");
     if (!form) { return; }
     var timer = null;
@@ -75,5 +86,8 @@
       timer = setTimeout(function () { preview(form); }, 350);
     });
     form.addEventListener("change", function () { preview(form); });
-  });
+    if (typedAlready(form)) { preview(form); }
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", bind); } else { bind(); }
 })();

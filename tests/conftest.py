@@ -305,9 +305,25 @@ def _chromium() -> str:
     return path
 
 
+def _whole_responses(app):
+    """Each response read whole (and its file closed) before werkzeug's server writes it: when a test's
+    browser context closes mid-download (a favicon, say), the dev server drops the connection without
+    closing the app's iterator, and the unclosed file surfaced as a ResourceWarning in a later test."""
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 @pytest.fixture
 def served(app, bureau):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _whole_responses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"

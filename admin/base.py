@@ -1,14 +1,17 @@
 """Safe bases for every Flask-Admin view: permission by named Action, CSRF, no deletes, scoped rows."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import flash, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView
+from flask_admin.babel import gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
 from flask_admin.model.filters import BaseIntFilter, BaseIntListFilter
 from flask_login import current_user
 from flask_wtf.form import _Auto
+from jinja2 import pass_context
 from wtforms import PasswordField, TextAreaField
 
 from forms.base import AppForm
@@ -86,10 +89,22 @@ TYPE_FORMATTERS = typefmt.BASE_FORMATTERS | {datetime: lambda view, value, name:
 DETAIL_TYPE_FORMATTERS = typefmt.DETAIL_FORMATTERS | {datetime: lambda view, value, name: local_time(value)}
 
 
+@dataclass(frozen=True)
+class RowLink:
+    """A list row's icon link: `url` ends where the row's key goes; `rows`, if given, the only keys it is on."""
+
+    url: str
+    title: str
+    icon: str
+    rows: frozenset | None = None
+
+
 class SecureModelView(GuardedView, ModelView):
     """Configuration CRUD for admins. Never deletes; audit is written by the services it calls."""
 
     form_base_class = AdminForm
+    list_template = "admin/model/rows.html"
+    column_details_link: str | None = None  # the list column whose text links to the row's page
     column_type_formatters = TYPE_FORMATTERS
     column_type_formatters_detail = DETAIL_TYPE_FORMATTERS
     can_delete = False
@@ -100,10 +115,43 @@ class SecureModelView(GuardedView, ModelView):
         super().__init__(model, db, name=name, endpoint=endpoint, url=url, category=category)
 
     def render(self, template, **kwargs):
+        if template == self.list_template:
+            kwargs["row_links"] = self.row_links(kwargs.get("return_url"), kwargs.get("data") or [])
+            if self.column_details_link:
+                kwargs["details_url"] = self._row_url(".details_view", None)
         page = super().render(template, **kwargs)
         if request.method == "POST" and template in (self.create_template, self.edit_template):
             return page, 422  # a posted form shown again was refused: its errors are on the page
         return page
+
+    def editable_rows(self, rows) -> list | None:
+        """Which of the page's rows show the edit icon; None: every row (when can_edit)."""
+        return None
+
+    def row_links(self, return_url: str | None, rows) -> list[RowLink]:
+        """Flask-Admin's view and edit icons (this shell has no modals and never deletes), each URL built
+        once a page rather than once a row."""
+        links = []
+        if self.can_view_details:
+            links.append(
+                RowLink(self._row_url(".details_view", return_url), gettext("View Record"), "fa fa-eye")
+            )
+        if self.can_edit:
+            editable = self.editable_rows(rows)
+            only = None if editable is None else frozenset(self.get_pk_value(row) for row in editable)
+            links.append(
+                RowLink(self._row_url(".edit_view", return_url), gettext("Edit Record"), "fa fa-pencil", only)
+            )
+        return links
+
+    def _row_url(self, endpoint: str, return_url: str | None) -> str:
+        url = self.get_url(endpoint, url=return_url)
+        return url + ("&" if "?" in url else "?") + "id="
+
+    @pass_context
+    def list_row(self, context, row, columns) -> list[tuple[str, object]]:
+        """A row's cells, as Flask-Admin's list shows them (formatters, type formatters), in one call."""
+        return [(name, self.get_list_value(context, row, name)) for name, _ in columns]
 
     def _get_list_extra_args(self):
         # A ?page= far beyond the rows would overflow the OFFSET: past MAX_PAGE it is an empty page.

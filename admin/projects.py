@@ -1,10 +1,9 @@
 """Projects: every role sees its scope; staff create and edit their own unit's projects through the service."""
 
-from flask import flash, send_file, url_for
+from flask import flash, send_file
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.fields import QuerySelectField
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, DecimalField, StringField
@@ -70,12 +69,10 @@ class ProjectAdmin(ScopedModelView):
         "special_amount",
         "unit_amount",
         "other_amount",
-        "is_new",
-        "is_major",
-        "added_mid_year",
-        "is_key_monitoring",
+        "flags",
     )
     column_labels = {
+        "flags": "标记",
         "fiscal_year": "年度",
         "fiscal_year.year": "年度",
         "unit": "科室（单位）",
@@ -99,7 +96,8 @@ class ProjectAdmin(ScopedModelView):
         "suggested_amount": "建议预算控制数（万元）",
     }
     column_details_list = (
-        *column_list,
+        *column_list[:-1],
+        *FLAG_FIELDS,
         "carryover_amount",
         "in_library_at",
         "ex_ante_conclusion",
@@ -107,29 +105,32 @@ class ProjectAdmin(ScopedModelView):
         "created_by",
         "created_at",
     )
-    column_formatters = dict.fromkeys(FLAG_FIELDS, _yes_no) | {
+    column_formatters_detail = dict.fromkeys(FLAG_FIELDS, _yes_no) | {
         "created_at": lambda v, c, m, n: local_time(m.created_at),
         "in_library_at": lambda v, c, m, n: local_time(m.in_library_at) if m.in_library_at else "未入库",
         "created_by": lambda v, c, m, n: m.created_by.display_name if m.created_by else "（初始数据）",
-        "name": lambda v, c, m, n: Markup('<a href="{}">{}</a>').format(
-            url_for("projects.details_view", id=m.id), m.name
-        ),
     }
-    column_formatters_detail = {k: f for k, f in column_formatters.items() if k != "name"}
+    # The list says which flags a project carries in one cell (four 是/否 columns read as noise); the
+    # details page and the filters keep one per flag.
+    column_formatters = {
+        "flags": lambda v, c, m, n: "、".join(v.column_labels[f] for f in FLAG_FIELDS if getattr(m, f)) or "—"
+    }
+    column_details_link = "name"
     column_searchable_list = ("name", "code")
     column_filters = ("fiscal_year.year", "unit.name", *FLAG_FIELDS)
     column_default_sort = [("fiscal_year_id", True), ("unit_id", False), ("id", False)]
 
     details_template = "admin/projects/details.html"
 
-    list_template = "admin/projects/list.html"
-
     def render(self, template, **kwargs):
         if template == self.details_template and "model" in kwargs:
             kwargs.update(self._stage_context(kwargs["model"]))
-        if template == self.list_template:
-            kwargs["editable_ids"] = editable_project_ids(actor(), kwargs.get("data") or [])
         return super().render(template, **kwargs)
+
+    def editable_rows(self, rows) -> list:
+        # can_edit_project: no submitted stage document yet (one query for the page).
+        ids = editable_project_ids(actor(), rows)
+        return [p for p in rows if p.id in ids]
 
     def _stage_context(self, project) -> dict:
         """The project's stage documents by kind, which kinds this user may start now, where the

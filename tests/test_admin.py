@@ -1,5 +1,6 @@
 """The admin shell: menus per role, project CRUD through the service, configuration with audit."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -309,6 +310,11 @@ def test_key_monitoring_is_finances_to_mark(client_for, bureau):
     db.session.rollback()
     assert db.session.get(Project, project.id).is_key_monitoring
     assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "project.key_monitoring"))
+    # The list says so in the project's 标记 cell, the details page in its own row.
+    listed = finance.get(f"/projects/?search={project.code}").get_data(as_text=True)
+    assert re.search(r'<td class="col-flags">[^<]*重点监控[^<]*</td>', listed)
+    details = finance.get(f"/projects/details/?id={project.id}").get_data(as_text=True)
+    assert re.search(r"<b>重点监控</b>\s*</td>\s*<td>\s*是", details)
     # A head posting the action is refused and nothing changes.
     client_for(bureau["guihua_head"]).post(
         "/projects/action/", data={"action": "withdraw_key", "rowid": [str(project.id)]}

@@ -2,6 +2,8 @@
 are links, edit icons only where editing is allowed, Flask-Admin's words, diagrams that scale."""
 
 import re
+from html import unescape
+from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 
@@ -36,6 +38,17 @@ def test_user_list_shows_beijing_time_to_the_minute(client_for, bureau):
     assert "北京时间" in html
 
 
+def icon_urls(html: str, project_id: int) -> list[str]:
+    """The icon links of the list row whose name links to the project."""
+    row = next(r for r in html.split("<tr")[1:] if f'href="/projects/details/?id={project_id}"' in r)
+    icons = row.split('class="list-buttons-column">', 1)[1].split("</td>", 1)[0]
+    return [unescape(a.split('"', 1)[0]) for a in icons.split('href="')[1:]]
+
+
+def row_icons(html: str, project_id: int) -> list[str]:
+    return [urlsplit(url).path for url in icon_urls(html, project_id)]
+
+
 def test_project_names_link_and_edit_icons_only_where_allowed(client_for, bureau):
     project = db.session.scalar(select(Project).where(Project.name.startswith("国土空间规划“一张图”")))
     other = db.session.scalar(select(Project).where(Project.name == "中心城区控制性详细规划修编"))
@@ -47,10 +60,19 @@ def test_project_names_link_and_edit_icons_only_where_allowed(client_for, bureau
     db.session.commit()
     client = client_for(staff)
     html = client.get("/projects/").get_data(as_text=True)
-    assert f'<a href="/projects/details/?id={project.id}">' in html
-    assert f"/projects/edit/?id={other.id}" in html  # nothing submitted: still editable
-    assert f"/projects/edit/?id={project.id}" not in html  # submitted targets: no edit icon
+    assert f'<a href="/projects/details/?id={project.id}">{project.name}</a>' in html
+    # Every row: its page's icon; the edit icon while nothing is submitted (submitted targets: none).
+    assert row_icons(html, other.id) == ["/projects/details/", "/projects/edit/"]
+    assert row_icons(html, project.id) == ["/projects/details/"]
+    for url in icon_urls(html, other.id):  # each leads to the row, and back to the list
+        query = parse_qs(urlsplit(url).query)
+        assert query["id"] == [str(other.id)] and query["url"][0].startswith("/projects/")
+        assert client.get(url).status_code == 200
+    assert 'class="action-checkbox"' not in html  # staff have no bulk action here
     assert client.get(f"/projects/edit/?id={project.id}").status_code == 403
+    finance = client_for(bureau["finance"]).get("/projects/").get_data(as_text=True)
+    assert row_icons(finance, other.id) == ["/projects/details/"]  # finance edits no project
+    assert f'name="rowid" class="action-checkbox" value="{other.id}"' in finance  # 重点监控 in bulk
     details = client.get(f"/projects/details/?id={project.id}").get_data(as_text=True)
     assert 'id="edit-project"' not in details
     assert 'id="edit-project"' in client.get(f"/projects/details/?id={other.id}").get_data(as_text=True)
@@ -78,7 +100,10 @@ def test_the_indicator_table_says_the_weight_total_it_needs(client_for, bureau):
 
 def test_the_document_list_links_each_project(client_for, bureau):
     project = db.session.scalar(select(Project).where(Project.name == "中心城区控制性详细规划修编"))
-    documents.create_document("performance_targets", actor=bureau["guihua"], project=project)
+    document = documents.create_document("performance_targets", actor=bureau["guihua"], project=project)
     db.session.commit()
-    html = client_for(bureau["guihua"]).get("/documents/").get_data(as_text=True)
+    client = client_for(bureau["guihua"])
+    html = client.get("/documents/").get_data(as_text=True)
     assert f'<a href="/projects/details/?id={project.id}">中心城区控制性详细规划修编</a>' in html
+    assert f'<a href="/documents/{document.id}">{document.id}</a>' in html  # the first column: its page
+    assert client.get(f"/documents/{document.id}").status_code == 200

@@ -33,6 +33,8 @@ from zyperf.models import DocumentKind, Project, StageDocument, Unit, User
 YEAR = volume.FIRST_YEAR
 SIZES = (100, 2000)
 USERS = ("finance", "guihua")
+TARGETED = "finance"  # the targets are finance's; staff's rows are for reference (a staff list
+# at 100 projects can be shorter than its page, so its growth compares unequal pages)
 REPEAT = 31
 ME = "/api/v1/me"
 LIMITS = {"ratio": 8.0, "growth": 1.5, "memory": 1.2}
@@ -211,6 +213,12 @@ def worker_memory(url: str, username: str, paths: list[str]) -> None:
     print(json.dumps(found))
 
 
+def verdict(ok: bool, username: str) -> str:
+    if username != TARGETED:
+        return "(reference)" if ok else "(reference: beyond)"
+    return "met" if ok else "MISSED"
+
+
 def report(results: dict[str, list[dict]], engine: str) -> None:
     small, large = SIZES
     for username, (a, b) in results.items():
@@ -230,7 +238,7 @@ def report(results: dict[str, list[dict]], engine: str) -> None:
             )
             print(f"  {name:<27}{before['ms']:>8.2f}{row['ms']:>9.2f}{row['ratio']:>6.1f}{growth:>8.2f}"
                   f"{before['queries']:>5} → {row['queries']:<3}{mem['ratio']:>6.3f}"
-                  f"{mem['peak_kb'] - mem['after_me_kb']:>6.0f}  {'met' if ok else 'MISSED'}")  # fmt: skip
+                  f"{mem['peak_kb'] - mem['after_me_kb']:>6.0f}  {verdict(ok, username)}")  # fmt: skip
         worst = max(b["memory"].values(), key=lambda m: m["ratio"])
         print(f"  worker memory after /api/v1/me {worst['after_me_kb'] / 1024:.1f} MB; "
               f"highest peak {worst['peak_kb'] / 1024:.1f} MB")  # fmt: skip

@@ -13,6 +13,7 @@ from forms.base import AppForm
 from forms.tables import ComputedField, FundTableField, IndicatorTableField, RatingTableField
 from forms.worktables import ProblemTableField, TaskTableField
 from zyperf.domain import fields as domain_fields
+from zyperf.domain import rules
 from zyperf.domain.fields import Context, FieldError, check_conditions, check_field, empty_value
 from zyperf.domain.settings import YearSettings
 from zyperf.models import FormDefinition
@@ -151,8 +152,17 @@ class StageForm(AppForm):
         return self._ctx
 
     def is_required(self, field) -> bool:
-        """Required by the form's definition (checked on 送审; a draft may leave it empty)."""
-        return any(spec["key"] == field.name and spec.get("required") for spec in self._fields_spec)
+        """Required by the form's definition or by §5 (checked on 送审; a draft may leave it empty)."""
+        return field.name in rules.required_keys(self.kind) or any(
+            spec["key"] == field.name and spec.get("required") for spec in self._fields_spec
+        )
+
+    def condition_of(self, field) -> str:
+        """When a field not always required becomes so (its definition's required_if, or §5's rule)."""
+        spec = next((s for s in self._fields_spec if s["key"] == field.name), {})
+        if text := domain_fields.condition_text(spec, self._fields_spec):
+            return f"{text}时必填"
+        return rules.conditions(self.kind, self.settings).get(field.name, "")
 
     def label_of(self, field) -> str:
         return field.label.text.replace("{period}", self.period)

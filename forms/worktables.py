@@ -5,7 +5,7 @@ zyperf.domain.problems) decide what a cell may hold; these carry input to them a
 from markupsafe import Markup
 from werkzeug.datastructures import FileStorage
 
-from forms.tables import _ROW_KEY, _TableField
+from forms.tables import _ROW_KEY, REQUIRED_MARK, _TableField
 from zyperf.domain import problems, tasks
 
 
@@ -29,6 +29,23 @@ def _rows_from(field: _TableField, formdata) -> tuple[list[tuple[str, dict]], di
 
 def _blank(row: dict) -> bool:
     return all(not str(v).strip() for k, v in row.items() if k != "number")
+
+
+def _head(columns, labels: dict[str, str], required, conditional: dict[str, str] | None = None) -> Markup:
+    """Column headers, each column a row must fill on 送审 marked, a conditionally required one noted."""
+    conditional = conditional or {}
+    return Markup("").join(
+        Markup('<th data-column="{}">{}{}</th>').format(
+            c,
+            labels[c],
+            REQUIRED_MARK
+            if c in required
+            else Markup('<small class="conditional-required">（{}）</small>').format(conditional[c])
+            if c in conditional
+            else "",
+        )
+        for c in columns
+    )
 
 
 def _select(name: str, options: dict[str, str], value) -> Markup:
@@ -58,9 +75,7 @@ class TaskTableField(_TableField):
         rows = [r for r in (self.data if isinstance(self.data, list) else []) if isinstance(r, dict)]
         rows += [{}] * self.BLANK_ROWS
         columns = ("name", "content", "fiscal", "other", "total")
-        head = Markup("").join(
-            Markup('<th data-column="{}">{}</th>').format(c, tasks.TASK_COLUMNS[c]) for c in columns
-        )
+        head = _head(columns, tasks.TASK_COLUMNS, tasks.REQUIRED_COLUMNS)
         body = Markup("").join(
             Markup('<tr data-row="{}">{}</tr>').format(
                 i,
@@ -133,8 +148,8 @@ class ProblemTableField(_TableField):
         rows = [r for r in (self.data if isinstance(self.data, list) else []) if isinstance(r, dict)]
         rows += [{}] * self.BLANK_ROWS
         columns = [c for c in problems.PROBLEM_COLUMNS if c != "number"]
-        head = Markup("").join(
-            Markup('<th data-column="{}">{}</th>').format(c, problems.PROBLEM_COLUMNS[c]) for c in columns
+        head = _head(
+            columns, problems.PROBLEM_COLUMNS, problems.REQUIRED_COLUMNS, problems.CONDITIONAL_COLUMNS
         )
         body = Markup("").join(
             Markup('<tr data-row="{}">{}</tr>').format(

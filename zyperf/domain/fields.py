@@ -266,9 +266,17 @@ def check_field(spec: dict, value, ctx: Context):
     return cleaned
 
 
+def condition_text(spec: dict, fields: list[dict]) -> str:
+    """When a required_if field becomes required, as the form says it (`调整后预算数<100`); "" without one."""
+    rule = (spec.get("condition") or {}).get("required_if")
+    if not rule:
+        return ""
+    ref = next((f["label"] for f in fields if f["key"] == rule["field"]), rule["field"])
+    return f"{ref}{rule['op']}{rule['value']}"
+
+
 def check_conditions(fields: list[dict], cleaned: dict) -> dict[str, list[str]]:
     """required_if: a field becomes required when another (numeric) field's value compares true."""
-    by_key = {f["key"]: f for f in fields}
     errors: dict[str, list[str]] = {}
     for spec in fields:
         rule = (spec.get("condition") or {}).get("required_if")
@@ -278,8 +286,7 @@ def check_conditions(fields: list[dict], cleaned: dict) -> dict[str, list[str]]:
         if other is None or other == "" or isinstance(other, list | dict):
             continue
         if CONDITION_OPS[rule["op"]](Decimal(str(other)), Decimal(str(rule["value"]))):
-            ref = by_key[rule["field"]]["label"]
-            errors[spec["key"]] = [f"{ref}{rule['op']}{rule['value']}时，须填写{spec['label']}"]
+            errors[spec["key"]] = [f"{condition_text(spec, fields)}时，须填写{spec['label']}"]
     return errors
 
 

@@ -47,6 +47,12 @@ TEXTS = {
     "result": (500, False),
 }
 
+# What a problem must hold on submission (整改完成情况说明 too once its status is 已完成).
+REQUIRED_COLUMNS = frozenset(
+    {"source", "deadline", "status", *(c for c, (_, required) in TEXTS.items() if required)}
+)
+CONDITIONAL_COLUMNS = {"result": f"整改状态为“{STATUSES[DONE]}”时必填"}
+
 
 class _Row:
     def __init__(self, index: int, raw: dict, errors: list[RowError]):
@@ -133,12 +139,11 @@ def _clean_row(spec: dict, index: int, raw, complete: bool, errors: list[RowErro
         return None
     r = _Row(index, raw, errors)
     row: dict = {"number": r.number()}
-    row["source"] = r.choice("source", SOURCES, complete)
-    row |= {
-        column: r.text(column, limit, required and complete) for column, (limit, required) in TEXTS.items()
-    }
-    row["deadline"] = r.deadline(complete)
-    row["status"] = r.choice("status", STATUSES, complete)
+    must = REQUIRED_COLUMNS if complete else frozenset()
+    row["source"] = r.choice("source", SOURCES, "source" in must)
+    row |= {column: r.text(column, limit, column in must) for column, (limit, _) in TEXTS.items()}
+    row["deadline"] = r.deadline("deadline" in must)
+    row["status"] = r.choice("status", STATUSES, "status" in must)
     row["evidence"] = r.evidence(spec)
     if complete and row["status"] == DONE and not row["result"]:
         r.fail("result", "整改状态为“已完成”，须填写整改完成情况说明")

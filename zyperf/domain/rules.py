@@ -33,6 +33,24 @@ TEXT_RULES["department_evaluation"] = {
 }
 
 
+def required_keys(kind: str) -> frozenset[str]:
+    """The fields §5 requires on submission whatever the form's definition says."""
+    return frozenset(key for key, (_, required) in TEXT_RULES.get(kind, {}).items() if required)
+
+
+def conditions(kind: str, settings: YearSettings) -> dict[str, str]:
+    """When §5 makes a field required (M2, S2, S3 and a judged budget score), as its form says it."""
+    if kind == "monitoring":
+        return {"deviation_reason": "执行进度滞后或存在方向偏差时必填"}
+    if kind in ("self_evaluation", "department_evaluation"):
+        return {
+            "execution_reason": f"预算执行率未达到{plain_number(settings.reason_rate * 100)}%时必填",
+            "adjustment_reason": "年中发生预算调整时必填",
+            "budget_score_note": "评定得分与公式得分不同时必填",
+        }
+    return {}
+
+
 def _require(errors: dict, data: dict, key: str, message: str) -> None:
     if is_empty(data.get(key)):
         errors.setdefault(key, []).append(message)

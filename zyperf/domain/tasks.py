@@ -16,6 +16,7 @@ TASK_COLUMNS = {
     "other": "其他资金",
 }
 AMOUNT_COLUMNS = ("fiscal", "other")
+REQUIRED_COLUMNS = frozenset({"name", "content"})  # on submission; the amounts may be 0
 LIMITS = {"name": 50, "content": 200}
 ZERO = Decimal("0.00")
 
@@ -52,7 +53,7 @@ def _row(index: int, raw, complete: bool, errors: list[RowError]) -> dict | None
             RowError(index, None, f"含有未知列 {'、'.join(sorted(str(k)[:20] for k in unknown)[:5])}")
         )
         return None
-    row = {c: _text(index, raw, c, complete, errors) for c in ("name", "content")}
+    row = {c: _text(index, raw, c, complete and c in REQUIRED_COLUMNS, errors) for c in ("name", "content")}
     fiscal, other = (_amount(index, raw, c, errors) for c in AMOUNT_COLUMNS)
     total = fiscal + other
     if not is_empty(raw.get("total")):  # sent back as stored, or as the client computed it

@@ -212,6 +212,7 @@ class AuditAdmin(ScopedModelView):
     column_default_sort = ("id", True)
     column_formatters = {
         "at": lambda v, c, m, n: local_time(m.at),
+        "actor": lambda v, c, m, n: m.actor or "系统（初始数据或命令行）",
         "action": lambda v, c, m, n: action_text(m.action),
         "object_type": lambda v, c, m, n: object_text(m.object_type),
         "summary": lambda v, c, m, n: summary_text(m.summary),

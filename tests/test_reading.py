@@ -27,6 +27,9 @@ def test_the_audit_log_speaks_chinese(client_for, bureau):
     cells = [c.strip() for c in re.findall(r'<td class="col-(?:action|object_type)">([^<]*)', html)]
     assert cells[:2] == ["用户：新建", "用户"]
     assert "user.create" not in cells and "User" not in cells
+    actors = {c.strip() for c in re.findall(r'<td class="col-actor">([^<]*)', html)}
+    assert "系统管理员（admin）" in actors
+    assert "系统（初始数据或命令行）" in actors and "" not in actors  # the bureau's seeding had no one acting
     # Times to the minute, never with seconds or microseconds.
     assert not re.search(r"\d{2}:\d{2}:\d{2}", html)
 

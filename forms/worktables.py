@@ -33,18 +33,16 @@ def _blank(row: dict) -> bool:
 
 def _head(columns, labels: dict[str, str], required, conditional: dict[str, str] | None = None) -> Markup:
     """Column headers, each column a row must fill on 送审 marked, a conditionally required one noted."""
-    conditional = conditional or {}
+
+    def mark(column: str):
+        if column in required:
+            return REQUIRED_MARK
+        if conditional and column in conditional:
+            return Markup('<small class="conditional-required">（{}）</small>').format(conditional[column])
+        return ""
+
     return Markup("").join(
-        Markup('<th data-column="{}">{}{}</th>').format(
-            c,
-            labels[c],
-            REQUIRED_MARK
-            if c in required
-            else Markup('<small class="conditional-required">（{}）</small>').format(conditional[c])
-            if c in conditional
-            else "",
-        )
-        for c in columns
+        Markup('<th data-column="{}">{}{}</th>').format(c, labels[c], mark(c)) for c in columns
     )
 
 

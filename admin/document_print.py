@@ -28,7 +28,7 @@ class PrintPages:
         return self.render(
             "admin/documents/print.html",
             document=document,
-            sheet=sheet,
+            landscape=printing.landscape(document, sheet),
             table=form_table(sheet.form, table_id="print-table") if sheet else None,
             fields=[f for f in (definition.fields if definition else []) if f["type"] != "file"],
             view=DocumentView(

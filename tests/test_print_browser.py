@@ -46,7 +46,7 @@ def test_the_print_view_prints_its_sheet_on_a4(served, page, tmp_path, bureau, c
     (folder / f"print-{case}.pdf").write_bytes(pdf)
     boxes = [b.decode() for b in media_boxes(pdf)]
     assert boxes, "no page in the PDF"
-    landscape = case == "self_evaluation"
+    landscape = case in ("self_evaluation", "rectification")  # a problem table prints across
     for box in boxes:
         width, height = (float(v) for v in box.strip("[]").split()[2:])
         assert (width > height) is landscape, box

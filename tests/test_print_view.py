@@ -135,7 +135,7 @@ def test_a_kind_without_a_table_prints_its_fields(client_for, bureau):
     document = rectification(bureau)
     html = print_page(client_for(bureau["guihua"]), document)
     assert 'id="print-title"' in html and "预算执行率偏低" in html and "绩效目标不够细化" in html
-    assert "（签字）" in html
+    assert "（签字）" in html and "print-landscape" in html and "A4横向" in html  # L-5's columns across
 
 
 def test_hostile_text_is_escaped(client_for, bureau):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from zyperf.exports import department, exante, monitoring, self_evaluation, self_evaluation_central, targets
 from zyperf.exports.form import Form
 from zyperf.models import DocumentKind, StageDocument
-from zyperf.services import export_data
+from zyperf.services import export_data, rectification
 from zyperf.services.export_data import Sheets
 from zyperf.services.exports import approver
 
@@ -42,3 +42,9 @@ def sheet_of(document: StageDocument, sheets: Sheets | None = None) -> Sheet | N
         data = export_data.department_evaluation_of(document, sheets, head=approver(document))
         return Sheet(department.department_evaluation_form(data), department.EVALUATION_TABLE, True)
     return None
+
+
+def landscape(document: StageDocument, sheet: Sheet | None) -> bool:
+    """A sheet prints as its export is set up; a report without one prints landscape when it holds the
+    problem table (the twelve columns of L-5 整改台账), portrait otherwise."""
+    return sheet.landscape if sheet else document.kind in rectification.PROBLEM_KINDS

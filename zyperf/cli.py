@@ -7,9 +7,12 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
-from zyperf.errors import DomainError
+from zyperf.errors import DomainError, ImportRefused
 from zyperf.extensions import db
-from zyperf.models import User
+from zyperf.imports.reading import MAX_BYTES
+from zyperf.models import Role, StageDocument, Unit, User
+from zyperf.permissions import get_visible_or_404
+from zyperf.services import accounts, exports, imports, workflow
 from zyperf.services.exports import KIND_LABELS
 
 EXPORT_HELP = "\n".join(
@@ -77,6 +80,7 @@ def register_commands(app):
     def seed_demo_command(password, if_empty):
         """创建数据库结构（如需要）并载入演示局：科室、用户、年度和项目，以及演示年度的业务：2025 年度已全部办结，
         2026 年度进行到 9 月绩效监控（均经由业务服务、由相应人员办理）。可重复执行。"""
+        # The demo's story and the volume generator load only for these commands, never in a web worker.
         from zyperf import demo
         from zyperf.seeding import DEMO_PASSWORD
 
@@ -106,7 +110,7 @@ def register_commands(app):
         """为压力测试生成一个年度的批量数据：项目、绩效目标（12 项指标，审批至定稿）、绩效监控（填报并审批至定稿，
         正常、滞后、严重滞后约 7:2:1）和绩效自评（填报，优、良、中、差约 40:35:18:7；九成报送并录入市财政局审核意见）。
         全部经由业务服务办理（与页面、API 相同的检查、历史和审计）。"""
-        from zyperf import volume
+        from zyperf import volume  # as demo above: not loaded by a web worker
 
         upgrade_schema()
         run = volume.prepare(count, year=year)
@@ -130,9 +134,6 @@ def register_commands(app):
     @click.password_option(help="密码（不给出时交互输入）")
     def create_user(username, display_name, roles, unit_code, oversees, password):
         """新建用户。"""
-        from zyperf.models import Role, Unit
-        from zyperf.services.accounts import create_user as create
-
         try:
             role_list = [Role(r) for r in roles]
         except ValueError as err:
@@ -142,7 +143,7 @@ def register_commands(app):
             if code and code not in units:
                 raise click.ClickException(f"没有编码为 {code} 的科室（单位）")
         try:
-            user = create(
+            user = accounts.create_user(
                 username,
                 password,
                 display_name=display_name,
@@ -164,10 +165,8 @@ def register_commands(app):
     @click.option("--name", default="命令行创建", help="令牌用途")
     def create_token(username, name):
         """为用户新建 API 令牌并打印（只显示一次）。"""
-        from zyperf.services.accounts import create_token as create
-
         user = user_named(username)
-        token = create(user, name=name, actor=None)
+        token = accounts.create_token(user, name=name, actor=None)
         db.session.commit()
         click.echo(token)
 
@@ -184,8 +183,6 @@ def register_commands(app):
         "--out", type=click.Path(dir_okay=False), required=True, help="输出文件（.xlsx，分册时 .zip）"
     )
     def export_command(kind, year, unit_code, project_id, username, per_unit, out):
-        from zyperf.services import exports
-
         actor = user_named(username) if username else None
         bar = (
             ProgressBar(f"{year} 年度{KIND_LABELS[kind]}")
@@ -223,10 +220,6 @@ def register_commands(app):
     @click.option("--conclusion", default=None, help="市财政局评审结论（录入评审意见时）")
     def apply_command(document_id, action, username, comment, conclusion):
         """对阶段文档进行一次办理（与页面、API 走同一服务和同样的检查）。"""
-        from zyperf.models import StageDocument
-        from zyperf.permissions import get_visible_or_404
-        from zyperf.services import workflow
-
         user = user_named(username)
         try:
             document = get_visible_or_404(user, StageDocument, document_id)
@@ -252,12 +245,6 @@ def register_commands(app):
     @click.option("--actor", "username", required=True, help="以哪位用户的身份填报")
     def import_command(path, document_id, username):
         """把填好的 Excel 填报模板导入文档（与页面、API 同一服务、同样的逐格检查；全部无误才保存）。"""
-        from zyperf.errors import ImportRefused
-        from zyperf.imports.reading import MAX_BYTES
-        from zyperf.models import StageDocument
-        from zyperf.permissions import get_visible_or_404
-        from zyperf.services import imports
-
         user = user_named(username)
         with open(path, "rb") as handle:
             content = handle.read(MAX_BYTES + 1)
